@@ -1,0 +1,107 @@
+/**
+ * Row types for Kysely, mirroring supabase/migrations. Kept by hand: the SQL files are the source of
+ * truth, and test/db/schema.test.ts checks that every table and column named here exists.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
+
+export interface ThreadVaultTable {
+  id: Generated<string>;
+  name: string;
+  secret: string;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface InstallationsTable {
+  id: Generated<string>;
+  install_key: string;
+  team_id: string | null;
+  team_name: string | null;
+  enterprise_id: string | null;
+  is_enterprise_install: Generated<boolean>;
+  bot_user_id: string | null;
+  bot_id: string | null;
+  bot_scopes: string | null;
+  bot_token_secret_id: string;
+  installed_by: string | null;
+  installed_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export type ConnectionStatus = 'available' | 'connected' | 'error';
+
+export interface ConnectionsTable {
+  id: Generated<string>;
+  team_id: string;
+  provider: string;
+  status: ColumnType<ConnectionStatus, ConnectionStatus | undefined, ConnectionStatus>;
+  error_code: string | null;
+  error_message: string | null;
+  error_since: NullableTimestamp;
+  environment: string | null;
+  requested_scopes: ColumnType<string[], string[] | undefined, string[]>;
+  granted_scopes: ColumnType<string[], string[] | undefined, string[]>;
+  external_account_id: string | null;
+  external_account_label: string | null;
+  provider_meta: Json;
+  token_secret_id: string | null;
+  expires_at: NullableTimestamp;
+  last_refresh_success_at: NullableTimestamp;
+  last_refresh_failure_at: NullableTimestamp;
+  refresh_attempts: Generated<number>;
+  connected_by: string | null;
+  connected_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_error_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface OauthStatesTable {
+  state_hash: string;
+  team_id: string;
+  user_id: string;
+  provider: string;
+  environment: string | null;
+  code_verifier_sealed: string | null;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface IntegrationLogsTable {
+  id: Generated<string>;
+  team_id: string;
+  provider: string;
+  connection_id: string | null;
+  level: LogLevel;
+  event: string;
+  message: string;
+  detail: Json;
+  created_at: Generated<Date>;
+}
+
+export interface ThreadMigrationsTable {
+  name: string;
+  applied_at: Generated<Date>;
+}
+
+export interface DB {
+  thread_vault: ThreadVaultTable;
+  installations: InstallationsTable;
+  connections: ConnectionsTable;
+  oauth_states: OauthStatesTable;
+  integration_logs: IntegrationLogsTable;
+  thread_migrations: ThreadMigrationsTable;
+}
+
+export type Connection = Selectable<ConnectionsTable>;
+export type NewConnection = Insertable<ConnectionsTable>;
+export type ConnectionUpdate = Updateable<ConnectionsTable>;
+export type IntegrationLog = Selectable<IntegrationLogsTable>;

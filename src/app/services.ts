@@ -1,0 +1,42 @@
+/**
+ * What listeners and workers need, built once at start and passed down explicitly (no globals), so a
+ * test can boot two instances side by side against one database.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db.js';
+import type { DB } from './db-types.js';
+import type { Logger } from './logger.js';
+import type { TokenVault } from './vault.js';
+
+export interface Services {
+  config: Config;
+  database: Database;
+  db: Kysely<DB>;
+  vault: TokenVault;
+  logger: Logger;
+  /** Tracks work that outlives an HTTP request (listener bodies after ack) so shutdown can wait for it. */
+  inflight: InflightTracker;
+}
+
+export class InflightTracker {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const done = () => this.pending.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves when everything tracked so far has settled, or after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const all = Promise.allSettled([...this.pending]).then(() => true);
+    const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
+    return Promise.race([all, timeout]);
+  }
+}

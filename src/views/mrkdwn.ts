@@ -1,0 +1,28 @@
+/**
+ * Text that goes into Slack mrkdwn. Anything that came from outside Thread (CRM names, Notion titles,
+ * provider error messages, user input) goes through `escapeText` so `<!channel>` or `<https://evil|ok>`
+ * renders as plain text and pings or links no one.
+ */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Trims text to Slack's limits with an ellipsis, never splitting an escape sequence. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  const amp = cut.lastIndexOf('&');
+  if (amp !== -1 && amp > cut.length - 6 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  return `${cut}…`;
+}
+
+export function userMention(userId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeText(userId);
+}
+
+/** "<!date^…>" renders in each reader's own time zone; the fallback is UTC. */
+export function slackDate(date: Date, format = '{date_short_pretty} at {time}'): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${seconds}^${format}|${fallback}>`;
+}

@@ -1,0 +1,323 @@
+/**
+ * A Slack Web API emulator: the methods Thread calls, recorded; Block Kit limits enforced the way Slack
+ * enforces them (so an oversize view fails in tests, not in production); chat.postMessage paced at about
+ * one message per second per channel with 429 + Retry-After; response_url endpoints; the OAuth v2
+ * install flow.
+ */
+import { randomBytes } from 'node:crypto';
+import { type EmulatorRequest, type EmulatorResponse, type RunningServer, serve } from './http.js';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token?: string;
+  at: number;
+}
+
+export interface SlackUser {
+  id: string;
+  name: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  email?: string;
+  tz?: string;
+}
+
+export interface SlackEmulatorOptions {
+  teamId?: string;
+  teamName?: string;
+  botToken?: string;
+  users?: SlackUser[];
+  /** Messages allowed in a burst per channel before 429 (Slack tolerates short bursts). */
+  burst?: number;
+}
+
+export interface SlackEmulator extends RunningServer {
+  apiUrl: string;
+  teamId: string;
+  botToken: string;
+  calls: SlackCall[];
+  /** Bodies posted to response URLs, by response URL. */
+  responses: { url: string; body: Record<string, unknown> }[];
+  responseUrl(): string;
+  callsTo(method: string): SlackCall[];
+  /** The newest view published to a user's Home tab. */
+  homeOf(userId: string): Record<string, unknown> | undefined;
+  /** Makes the next call to `method` fail with a Slack error (or an HTTP status). */
+  failNext(method: string, error: string | { status: number; retryAfter?: number }): void;
+  addUser(user: SlackUser): void;
+  /** Issues an OAuth code for the install flow (what Slack's consent page would do). */
+  issueInstallCode(teamId?: string): string;
+}
+
+export const DEFAULT_USERS: SlackUser[] = [
+  { id: 'UADMIN', name: 'ana.admin', is_admin: true, email: 'ana@example.com' },
+  { id: 'UOWNER', name: 'omar.owner', is_owner: true, is_admin: true, email: 'omar@example.com' },
+  { id: 'UMEMBER', name: 'mo.member', email: 'mo@example.com' },
+];
+
+// Slack's published limits (Block Kit reference).
+const LIMITS = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  sectionText: 3000,
+  buttonText: 75,
+  actionId: 255,
+  buttonValue: 2000,
+  url: 3000,
+  privateMetadata: 3000,
+  callbackId: 255,
+  viewTitle: 24,
+};
+
+export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
+  const teamId = options.teamId ?? 'T0TEAM1';
+  const botToken = options.botToken ?? `xoxb-${randomBytes(12).toString('hex')}`;
+  const users = new Map((options.users ?? DEFAULT_USERS).map((u) => [u.id, u]));
+  const calls: SlackCall[] = [];
+  const responses: { url: string; body: Record<string, unknown> }[] = [];
+  const faults = new Map<string, (string | { status: number; retryAfter?: number })[]>();
+  const postTimes = new Map<string, number[]>();
+  const installCodes = new Map<string, string>();
+  const tokens = new Map<string, string>([[botToken, teamId]]);
+  const burst = options.burst ?? 3;
+  let tsCounter = 0;
+  let base = '';
+
+  const ok = (extra: Record<string, unknown> = {}): EmulatorResponse => ({ json: { ok: true, ...extra } });
+  const fail = (error: string, extra: Record<string, unknown> = {}): EmulatorResponse => ({
+    json: { ok: false, error, ...extra },
+  });
+
+  const handler = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+    if (req.path.startsWith('/response/')) {
+      responses.push({ url: `${base}${req.path}`, body: req.body });
+      return { json: { ok: true } };
+    }
+    if (req.path === '/oauth/v2/authorize') {
+      // The consent screen, auto-approved: redirect back with a code and the state.
+      const redirect = req.url.searchParams.get('redirect_uri') ?? '';
+      const code = issueInstallCode();
+      const target = new URL(redirect);
+      target.searchParams.set('code', code);
+      target.searchParams.set('state', req.url.searchParams.get('state') ?? '');
+      return { redirect: target.toString() };
+    }
+    const m = req.path.match(/^\/api\/([\w.]+)$/);
+    if (!m) return { status: 404, text: 'not found' };
+    const method = m[1]!;
+    const args = { ...Object.fromEntries(req.url.searchParams), ...req.body };
+    for (const k of ['blocks', 'view', 'attachments']) {
+      if (typeof args[k] === 'string') {
+        try {
+          args[k] = JSON.parse(args[k] as string);
+        } catch {
+          /* leave as is: validation below reports it */
+        }
+      }
+    }
+    const auth = String(req.headers.authorization ?? '');
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
+    calls.push({ method, args, token, at: Date.now() });
+
+    const queued = faults.get(method);
+    if (queued?.length) {
+      const f = queued.shift()!;
+      if (typeof f === 'string') return fail(f);
+      return {
+        status: f.status,
+        headers: f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {},
+        json: { ok: false, error: f.status === 429 ? 'ratelimited' : 'internal_error' },
+      };
+    }
+
+    if (method === 'oauth.v2.access') return oauthAccess(req, args);
+    if (!token || !tokens.has(token)) return fail('invalid_auth');
+    const team = tokens.get(token)!;
+
+    switch (method) {
+      case 'auth.test':
+        return ok({
+          team_id: team,
+          team: options.teamName ?? 'Acme CS',
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+          url: 'https://acme.slack.com/',
+        });
+      case 'chat.postMessage': {
+        const problem = checkMessage(args);
+        if (problem) return fail(problem);
+        const channel = String(args.channel ?? '');
+        const now = Date.now();
+        const recent = (postTimes.get(channel) ?? []).filter((t) => now - t < 1000 * burst);
+        if (recent.length >= burst) {
+          calls.pop();
+          return { status: 429, headers: { 'retry-after': '1' }, json: { ok: false, error: 'ratelimited' } };
+        }
+        recent.push(now);
+        postTimes.set(channel, recent);
+        return ok({ channel, ts: nextTs(), message: { text: args.text } });
+      }
+      case 'chat.postEphemeral': {
+        const problem = checkMessage(args);
+        return problem ? fail(problem) : ok({ message_ts: nextTs() });
+      }
+      case 'chat.update': {
+        const problem = checkMessage(args);
+        return problem ? fail(problem) : ok({ channel: args.channel, ts: args.ts });
+      }
+      case 'views.publish':
+      case 'views.open':
+      case 'views.update':
+      case 'views.push': {
+        const view = args.view as Record<string, unknown> | undefined;
+        if (!view || typeof view !== 'object') return fail('invalid_arguments');
+        const problem = checkView(view, method === 'views.publish' ? 'home' : 'modal');
+        if (problem) return fail('invalid_arguments', { response_metadata: { messages: [problem] } });
+        return ok({ view: { id: `V${++tsCounter}`, ...view } });
+      }
+      case 'users.info': {
+        const u = users.get(String(args.user));
+        if (!u) return fail('user_not_found');
+        return ok({
+          user: {
+            id: u.id,
+            team_id: team,
+            name: u.name,
+            real_name: u.name,
+            is_admin: Boolean(u.is_admin),
+            is_owner: Boolean(u.is_owner),
+            is_bot: false,
+            tz: u.tz ?? 'Europe/Paris',
+            profile: { email: u.email, real_name: u.name, display_name: u.name },
+          },
+        });
+      }
+      case 'conversations.open':
+        return ok({ channel: { id: `D${String(args.users ?? 'X').replace(/,/g, '')}` } });
+      case 'auth.revoke':
+        tokens.delete(token);
+        return ok({ revoked: true });
+      default:
+        return fail('unknown_method');
+    }
+  };
+
+  function oauthAccess(req: EmulatorRequest, args: Record<string, unknown>): EmulatorResponse {
+    const code = String(args.code ?? '');
+    const forTeam = installCodes.get(code);
+    if (!forTeam) return fail('invalid_code');
+    installCodes.delete(code);
+    // Client auth: Basic header or client_id/client_secret in the body, as Slack accepts both.
+    const basic = String(req.headers.authorization ?? '');
+    if (!basic.startsWith('Basic ') && !(args.client_id && args.client_secret))
+      return fail('invalid_client_id');
+    const issued = `xoxb-${randomBytes(12).toString('hex')}`;
+    tokens.set(issued, forTeam);
+    return ok({
+      access_token: issued,
+      token_type: 'bot',
+      scope: 'commands,chat:write',
+      bot_user_id: 'UBOT',
+      app_id: 'A0THREAD',
+      team: { id: forTeam, name: 'Installed Team' },
+      enterprise: null,
+      is_enterprise_install: false,
+      authed_user: { id: 'UADMIN' },
+    });
+  }
+
+  function issueInstallCode(forTeam = teamId): string {
+    const code = `code-${randomBytes(8).toString('hex')}`;
+    installCodes.set(code, forTeam);
+    return code;
+  }
+
+  function nextTs(): string {
+    tsCounter++;
+    return `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
+  }
+
+  const server = await serve(handler);
+  base = server.url;
+  return {
+    ...server,
+    apiUrl: `${server.url}/api/`,
+    teamId,
+    botToken,
+    calls,
+    responses,
+    responseUrl: () => `${server.url}/response/${randomBytes(6).toString('hex')}`,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    homeOf: (userId) =>
+      calls
+        .filter((c) => c.method === 'views.publish' && c.args.user_id === userId)
+        .map((c) => c.args.view as Record<string, unknown>)
+        .at(-1),
+    failNext(method, error) {
+      faults.set(method, [...(faults.get(method) ?? []), error]);
+    },
+    addUser: (u) => users.set(u.id, u),
+    issueInstallCode,
+  };
+}
+
+function checkMessage(args: Record<string, unknown>): string | undefined {
+  if (!args.channel) return 'channel_not_found';
+  const blocks = args.blocks as unknown[] | undefined;
+  if (!args.text && !blocks?.length) return 'no_text';
+  if (blocks) {
+    if (!Array.isArray(blocks)) return 'invalid_blocks_format';
+    if (blocks.length > LIMITS.messageBlocks) return 'invalid_blocks';
+    if (blocks.some((b) => checkBlock(b as Record<string, unknown>))) return 'invalid_blocks';
+  }
+  return undefined;
+}
+
+export function checkView(view: Record<string, unknown>, expected: 'home' | 'modal'): string | undefined {
+  if (view.type !== expected) return `view type must be ${expected}`;
+  const blocks = view.blocks as Record<string, unknown>[] | undefined;
+  if (!Array.isArray(blocks)) return 'blocks missing';
+  if (blocks.length > LIMITS.viewBlocks) return `too many blocks (${blocks.length} > ${LIMITS.viewBlocks})`;
+  if (typeof view.private_metadata === 'string' && view.private_metadata.length > LIMITS.privateMetadata) {
+    return 'private_metadata too long';
+  }
+  if (typeof view.callback_id === 'string' && view.callback_id.length > LIMITS.callbackId)
+    return 'callback_id too long';
+  for (const key of ['title', 'submit', 'close']) {
+    const t = view[key] as { text?: string } | undefined;
+    if (t?.text && t.text.length > LIMITS.viewTitle)
+      return `${key} longer than ${LIMITS.viewTitle} characters`;
+  }
+  for (const b of blocks) {
+    const problem = checkBlock(b);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+export function checkBlock(block: Record<string, unknown>): string | undefined {
+  const text = block.text as { text?: string } | undefined;
+  if (block.type === 'section') {
+    if (text?.text !== undefined && text.text.length > LIMITS.sectionText)
+      return 'section text over 3000 characters';
+    if (!text?.text && !block.fields) return 'section without text';
+  }
+  if (block.type === 'header' && (text?.text?.length ?? 0) > 150) return 'header over 150 characters';
+  const elements = [
+    ...(((block.elements as Record<string, unknown>[]) ?? []) as Record<string, unknown>[]),
+    ...(block.accessory ? [block.accessory as Record<string, unknown>] : []),
+  ];
+  for (const el of elements) {
+    if (el.type === 'button') {
+      const t = (el.text as { text?: string } | undefined)?.text ?? '';
+      if (t.length > LIMITS.buttonText) return 'button text over 75 characters';
+      if (typeof el.value === 'string' && el.value.length > LIMITS.buttonValue)
+        return 'button value over 2000';
+      if (typeof el.url === 'string' && el.url.length > LIMITS.url) return 'button url over 3000';
+    }
+    if (typeof el.action_id === 'string' && el.action_id.length > LIMITS.actionId)
+      return 'action_id over 255';
+  }
+  return undefined;
+}

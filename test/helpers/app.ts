@@ -1,0 +1,152 @@
+/**
+ * startTestApp(): the real Thread — config parser, database, vault, Bolt, HTTP server — on an ephemeral
+ * port, against the Slack emulator and a fresh database, with every log line captured.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/app/config.js';
+import { captureStream, createLogger } from '../../src/app/logger.js';
+import { type RunningThread, startThread } from '../../src/app/server.js';
+import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
+import { freshPglite } from './pglite.js';
+import {
+  blockActionPayload,
+  eventBody,
+  interactivityBody,
+  postSigned,
+  type SlackResponse,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from './slack-requests.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+
+export interface TestApp {
+  thread: RunningThread;
+  slack: SlackEmulator;
+  url: string;
+  teamId: string;
+  logs: string[];
+  env: Record<string, string>;
+  /** `/thread <text>` as `userId`; returns the HTTP response (the ack). */
+  command(text: string, userId?: string, extra?: { responseUrl?: string }): Promise<SlackResponse>;
+  /** `/thread <text>`, then waits for the reply posted to its response_url (or the ack body). */
+  commandReply(text: string, userId?: string): Promise<Record<string, unknown>>;
+  action(actionId: string, value: string, userId?: string, teamId?: string): Promise<SlackResponse>;
+  viewSubmission(
+    callbackId: string,
+    privateMetadata: string,
+    userId?: string,
+    values?: Record<string, Record<string, unknown>>,
+  ): Promise<SlackResponse>;
+  event(event: Record<string, unknown>, teamId?: string): Promise<SlackResponse>;
+  /** Opens App Home as `userId` and returns the published view. */
+  openHome(userId?: string): Promise<Record<string, unknown>>;
+  /** Waits until `predicate` holds (post-ack work is asynchronous). */
+  until<T>(predicate: () => T | Promise<T>, what?: string, timeoutMs?: number): Promise<NonNullable<T>>;
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  slack?: SlackEmulator;
+  /** Use this Postgres URL instead of a fresh PGlite. */
+  databaseUrl?: string;
+  /** Share an encryption key between instances (two apps, one database). */
+  encryptionKey?: string;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const slack = options.slack ?? (await startSlackEmulator());
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'thread-test-'));
+  const env: Record<string, string> = {
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    THREAD_DATA_DIR: dataDir,
+    THREAD_ENCRYPTION_KEY: options.encryptionKey ?? randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'debug',
+    THREAD_PUBLIC_URL: 'http://127.0.0.1:1', // replaced below once the port is known
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.env ?? {}),
+  };
+  const capture = captureStream();
+  const logger = createLogger({ level: 'debug', destination: capture.stream });
+  const config = loadConfig(env);
+  const pglite = options.databaseUrl ? undefined : await freshPglite();
+  const thread = await startThread({ config, logger, host: '127.0.0.1', pglite });
+  // The public URL is where providers redirect back to: this instance.
+  config.publicUrl = thread.url;
+  env.THREAD_PUBLIC_URL = thread.url;
+  const teamId = slack.teamId;
+  const events = `${thread.url}/slack/events`;
+
+  const until = async <T>(predicate: () => T | Promise<T>, what = 'condition', timeoutMs = 5000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await predicate();
+      if (v) return v as NonNullable<T>;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  };
+
+  const app: TestApp = {
+    thread,
+    slack,
+    url: thread.url,
+    teamId,
+    logs: capture.lines,
+    env,
+    command: (text, userId = 'UADMIN', extra = {}) =>
+      postSigned(
+        events,
+        slashCommandBody({ text, teamId, userId, responseUrl: extra.responseUrl ?? slack.responseUrl() }),
+        { secret: SIGNING_SECRET },
+      ),
+    async commandReply(text, userId = 'UADMIN') {
+      const responseUrl = slack.responseUrl();
+      const res = await app.command(text, userId, { responseUrl });
+      if (res.status !== 200) throw new Error(`command answered HTTP ${res.status}`);
+      if (res.json && Object.keys(res.json).length) return res.json;
+      const reply = await until(
+        () => slack.responses.find((r) => r.url === responseUrl),
+        `reply to "${text}"`,
+      );
+      return reply.body;
+    },
+    action: (actionId, value, userId = 'UADMIN', team = teamId) =>
+      postSigned(
+        events,
+        interactivityBody(
+          blockActionPayload({ teamId: team, userId, actionId, value, responseUrl: slack.responseUrl() }),
+        ),
+        { secret: SIGNING_SECRET },
+      ),
+    viewSubmission: (callbackId, privateMetadata, userId = 'UADMIN', values) =>
+      postSigned(
+        events,
+        interactivityBody(viewSubmissionPayload({ teamId, userId, callbackId, privateMetadata, values })),
+        { secret: SIGNING_SECRET },
+      ),
+    event: (event, team = teamId) =>
+      postSigned(events, eventBody(team, event), { secret: SIGNING_SECRET, contentType: 'application/json' }),
+    async openHome(userId = 'UADMIN') {
+      const before = slack.callsTo('views.publish').length;
+      const res = await app.event({ type: 'app_home_opened', user: userId, channel: 'DHOME', tab: 'home' });
+      if (res.status !== 200) throw new Error(`app_home_opened answered HTTP ${res.status}`);
+      await until(() => slack.callsTo('views.publish').length > before, 'views.publish');
+      return slack.homeOf(userId)!;
+    },
+    until,
+    async stop() {
+      await thread.stop();
+      if (!options.slack) await slack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return app;
+}
