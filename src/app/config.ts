@@ -247,5 +247,9 @@ function withTrailingSlash(url: string): string {
 
 function dedupe<T extends { variable: string }>(items: T[]): T[] {
   const seen = new Set<string>();
-  return items.filter((i) => (seen.has(i.variable) ? false : (seen.add(i.variable), true)));
+  return items.filter((i) => {
+    if (seen.has(i.variable)) return false;
+    seen.add(i.variable);
+    return true;
+  });
 }

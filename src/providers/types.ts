@@ -44,3 +44,97 @@ export interface ProviderInfo {
   badge?: string;
   envPrefix?: ProviderEnvPrefix;
 }
+
+/**
+ * The neutral failure codes every provider maps its errors to. One table in domain/connections turns
+ * each into a connection state and a sentence with its fix.
+ */
+export type NeutralCode =
+  | 'grant_revoked'
+  | 'permission_denied'
+  | 'token_expired'
+  | 'rate_limited'
+  | 'temporary'
+  | 'not_found'
+  | 'invalid_config'
+  | 'unknown';
+
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  constructor(
+    readonly code: NeutralCode,
+    message: string,
+    readonly details: { status?: number; retryAfterSeconds?: number; providerMessage?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** OAuth 2.0 facts as data: the one engine in providers/oauth reads these, no provider code runs. */
+export interface OAuthFacts {
+  authorizeUrl: string;
+  tokenUrl: string;
+  /** RFC 7009-style revocation endpoint (POST token=…); absent when the provider has none. */
+  revokeUrl?: string;
+  /** Default API base URL (P_API_URL overrides it; some providers return one per account). */
+  apiUrl: string;
+  scopes: string[];
+  scopeSeparator: ' ' | ',';
+  /** How the client authenticates at the token endpoint. */
+  clientAuth: 'body' | 'basic';
+  /** Token request body encoding (Notion takes JSON). */
+  tokenBody: 'form' | 'json';
+  pkce: boolean;
+  extraAuthorizeParams?: Record<string, string>;
+  /** Non-secret token-response fields to keep in provider_meta (Salesforce instance_url, Gong api base). */
+  keepFromTokenResponse?: string[];
+  /** Sign-in environments chosen at connect time (Salesforce production / sandbox). First is default. */
+  environments?: Record<
+    string,
+    { label: string; authorizeUrl: string; tokenUrl: string; revokeUrl?: string }
+  >;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** ISO time; absent when the provider does not say (Salesforce): refresh on 401 instead. */
+  expiresAt?: string;
+  tokenType?: string;
+}
+
+/** What a provider's API code gets: a live token and where to send requests. */
+export interface ProviderApiContext {
+  accessToken: string;
+  apiUrl: string;
+  meta: Record<string, unknown>;
+}
+
+export interface Identity {
+  accountId: string;
+  /** Human label for the dashboard, e.g. "Acme (portal 1234)". */
+  label: string;
+  meta?: Record<string, unknown>;
+  /** Scopes the provider says were granted, when it reports them on an API call rather than the token response. */
+  grantedScopes?: string[];
+}
+
+export interface ProviderDefinition extends ProviderInfo {
+  envPrefix: ProviderEnvPrefix;
+  oauth: OAuthFacts;
+  /** The API base for a connection: per-account URLs from provider_meta (instance_url, …) win over the default. */
+  apiUrlFrom?(meta: Record<string, unknown>): string | undefined;
+  /** Who or what was connected, through the provider's official SDK (or fetch where there is none). */
+  identify(ctx: ProviderApiContext): Promise<Identity>;
+  /** A cheap read that proves the connection works; returns what it saw, in words ("3 deals visible"). */
+  testCall(ctx: ProviderApiContext): Promise<string>;
+  /** Revocation that is not RFC 7009 (HubSpot deletes the refresh token). */
+  revoke?(args: {
+    tokens: TokenSet;
+    revokeUrl: string;
+    clientId: string;
+    clientSecret: string;
+  }): Promise<void>;
+  /** SDK/HTTP error → neutral code (see providers/errors.ts for the shared HTTP mapping). */
+  classifyError(err: unknown): ProviderError;
+}
