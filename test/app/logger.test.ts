@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { captureStream, createLogger } from '../../src/app/logger.js';
+import { rememberSecret, scrub } from '../../src/app/redact.js';
+
+function logOnce(fn: (log: ReturnType<typeof createLogger>) => void): string {
+  const capture = captureStream();
+  fn(createLogger({ destination: capture.stream, level: 'debug' }));
+  return capture.lines.join('\n');
+}
+
+describe('logger redaction', () => {
+  it('masks sensitive keys at any depth', () => {
+    const out = logOnce((log) =>
+      log.info(
+        {
+          connection: { tokens: { access_token: 'AT-123456789', refresh_token: 'RT-123456789' } },
+          client_secret: 'cs-abcdefgh',
+        },
+        'x',
+      ),
+    );
+    for (const s of ['AT-123456789', 'RT-123456789', 'cs-abcdefgh']) expect(out).not.toContain(s);
+    expect(out).toContain('[redacted]');
+  });
+
+  it('masks authorization headers and OAuth codes inside SDK error objects', () => {
+    const err = Object.assign(new Error('Request failed with status code 401'), {
+      config: {
+        headers: {
+          Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.secretpart',
+          'Content-Type': 'application/json',
+        },
+        url: 'https://api.example.com/oauth/token?code=abc123XYZ789&state=s',
+        data: 'grant_type=refresh_token&refresh_token=rt-verysecret-42&client_secret=shh-secret-99',
+      },
+      response: { status: 401, data: { error: 'invalid_grant', access_token: 'leaked-at-0001' } },
+      code: 'ERR_BAD_REQUEST',
+    });
+    const out = logOnce((log) => log.error({ err }, 'refresh failed'));
+    for (const s of [
+      'eyJhbGciOiJIUzI1NiJ9',
+      'abc123XYZ789',
+      'rt-verysecret-42',
+      'shh-secret-99',
+      'leaked-at-0001',
+    ]) {
+      expect(out).not.toContain(s);
+    }
+    expect(out).toContain('ERR_BAD_REQUEST'); // error identifiers survive
+    expect(out).toContain('invalid_grant');
+    expect(out).toContain('Request failed with status code 401');
+  });
+
+  it('masks Slack tokens and remembered secrets in message strings', () => {
+    rememberSecret('opaque-secret-without-shape-777');
+    const out = logOnce((log) =>
+      log.warn('token xoxb-1234-5678-abcdef and opaque-secret-without-shape-777 in a message'),
+    );
+    expect(out).not.toContain('xoxb-1234');
+    expect(out).not.toContain('opaque-secret-without-shape-777');
+  });
+
+  it('handles cycles and buffers', () => {
+    const a: Record<string, unknown> = { name: 'a' };
+    a.self = a;
+    a.buf = Buffer.from('secret bytes');
+    expect(scrub(a)).toEqual({ name: 'a', self: '[circular]', buf: '[12 bytes]' });
+  });
+});
