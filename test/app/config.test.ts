@@ -110,3 +110,22 @@ describe('npm start with bad settings', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable the configuration reads', async () => {
+    const { readFileSync } = await import('node:fs');
+    const example = readFileSync('.env.example', 'utf8');
+    const source = readFileSync('src/app/config.ts', 'utf8');
+    const named = new Set([...source.matchAll(/\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b/g)].map((m) => m[1]!));
+    const { PROVIDER_ENV_PREFIXES } = await import('../../src/app/config.js');
+    for (const p of PROVIDER_ENV_PREFIXES) {
+      for (const s of ['CLIENT_ID', 'CLIENT_SECRET', 'AUTHORIZE_URL', 'TOKEN_URL', 'REVOKE_URL', 'API_URL'])
+        named.add(`${p}_${s}`);
+    }
+    named.delete('NODE_ENV');
+    for (const v of named) {
+      if (v.startsWith('PROVIDER_') || v === 'SLACK_API_DEFAULT') continue;
+      expect(example, `${v} missing from .env.example`).toMatch(new RegExp(`^${v}=`, 'm'));
+    }
+  });
+});

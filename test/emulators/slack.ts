@@ -12,6 +12,8 @@ export interface SlackCall {
   args: Record<string, unknown>;
   token?: string;
   at: number;
+  /** Set once the emulator has answered (slowNext delays it). */
+  answeredAt?: number;
 }
 
 export interface SlackUser {
@@ -45,6 +47,8 @@ export interface SlackEmulator extends RunningServer {
   homeOf(userId: string): Record<string, unknown> | undefined;
   /** Makes the next call to `method` fail with a Slack error (or an HTTP status). */
   failNext(method: string, error: string | { status: number; retryAfter?: number }): void;
+  /** Makes the next call to `method` answer only after `ms`. */
+  slowNext(method: string, ms: number): void;
   addUser(user: SlackUser): void;
   /** Issues an OAuth code for the install flow (what Slack's consent page would do). */
   issueInstallCode(teamId?: string): string;
@@ -78,6 +82,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const responses: { url: string; body: Record<string, unknown> }[] = [];
   const faults = new Map<string, (string | { status: number; retryAfter?: number })[]>();
   const postTimes = new Map<string, number[]>();
+  const delays = new Map<string, number>();
   const installCodes = new Map<string, string>();
   const tokens = new Map<string, string>([[botToken, teamId]]);
   const burst = options.burst ?? 3;
@@ -118,7 +123,14 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
     const auth = String(req.headers.authorization ?? '');
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
-    calls.push({ method, args, token, at: Date.now() });
+    const call: SlackCall = { method, args, token, at: Date.now() };
+    calls.push(call);
+    const delay = delays.get(method);
+    if (delay) {
+      delays.delete(method);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    call.answeredAt = Date.now();
 
     const queued = faults.get(method);
     if (queued?.length) {
@@ -257,6 +269,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     failNext(method, error) {
       faults.set(method, [...(faults.get(method) ?? []), error]);
     },
+    slowNext: (method, ms) => delays.set(method, ms),
     addUser: (u) => users.set(u.id, u),
     issueInstallCode,
   };

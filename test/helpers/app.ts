@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/app/config.js';
@@ -20,6 +22,17 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from './slack-requests.js';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
@@ -61,15 +74,17 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const slack = options.slack ?? (await startSlackEmulator());
   const dataDir = mkdtempSync(path.join(tmpdir(), 'thread-test-'));
+  // The port is chosen up front so the public URL (OAuth redirect URIs) is right from the first moment.
+  const port = await freePort();
   const env: Record<string, string> = {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
-    PORT: '0',
+    PORT: String(port),
     THREAD_DATA_DIR: dataDir,
     THREAD_ENCRYPTION_KEY: options.encryptionKey ?? randomBytes(32).toString('base64'),
     LOG_LEVEL: 'debug',
-    THREAD_PUBLIC_URL: 'http://127.0.0.1:1', // replaced below once the port is known
+    THREAD_PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.env ?? {}),
   };
@@ -78,9 +93,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig(env);
   const pglite = options.databaseUrl ? undefined : await freshPglite();
   const thread = await startThread({ config, logger, host: '127.0.0.1', pglite });
-  // The public URL is where providers redirect back to: this instance.
-  config.publicUrl = thread.url;
-  env.THREAD_PUBLIC_URL = thread.url;
   const teamId = slack.teamId;
   const events = `${thread.url}/slack/events`;
 

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: performance targets, measured against a baseline in the same run.
+ *
+ * 1. `/thread help` ack latency: 500 signed requests at 20 concurrent, Thread (full stack: signature
+ *    check, routing, database-backed app) vs a bare Bolt app that acks the same command with a string.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, ExpressReceiver } from '@slack/bolt';
+import { startSlackEmulator } from '../test/emulators/slack.js';
+import { SIGNING_SECRET, startTestApp } from '../test/helpers/app.js';
+import { postSigned, slashCommandBody } from '../test/helpers/slack-requests.js';
+import { fmt, percentile, runConcurrent } from './load.js';
+
+const TOTAL = 500;
+const CONCURRENCY = 20;
+
+async function measureHelp(url: string, teamId: string, responseUrl: string) {
+  const send = async () => {
+    const res = await postSigned(
+      `${url}/slack/events`,
+      slashCommandBody({ text: 'help', teamId, userId: 'UADMIN', responseUrl }),
+      {
+        secret: SIGNING_SECRET,
+      },
+    );
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    return res.ms;
+  };
+  await runConcurrent(50, CONCURRENCY, send); // warm-up
+  return runConcurrent(TOTAL, CONCURRENCY, send);
+}
+
+async function bareBolt(slackApiUrl: string, token: string) {
+  const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET });
+  const app = new App({ token, receiver, clientOptions: { slackApiUrl } });
+  app.command('/thread', async ({ ack }) => {
+    await ack({ response_type: 'ephemeral', text: 'help' });
+  });
+  const server = createServer(receiver.app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export async function benchHelpAck() {
+  const slack = await startSlackEmulator();
+  const bare = await bareBolt(slack.apiUrl, slack.botToken);
+  const thread = await startTestApp({ slack, env: { LOG_LEVEL: 'warn' } });
+  try {
+    const base = await measureHelp(bare.url, slack.teamId, slack.responseUrl());
+    const ours = await measureHelp(thread.url, slack.teamId, slack.responseUrl());
+    const row = (name: string, r: { latencies: number[]; seconds: number }) =>
+      `  ${name.padEnd(16)} p50 ${fmt(percentile(r.latencies, 50)).padStart(10)}   p99 ${fmt(percentile(r.latencies, 99)).padStart(10)}   ${(TOTAL / r.seconds).toFixed(0).padStart(5)} req/s`;
+    console.log(`/thread help ack latency — ${TOTAL} signed requests, ${CONCURRENCY} concurrent`);
+    console.log(row('bare Bolt', base));
+    console.log(row('Thread', ours));
+    console.log(
+      `  ratio Thread/bare: p50 ×${(percentile(ours.latencies, 50) / percentile(base.latencies, 50)).toFixed(2)}, p99 ×${(percentile(ours.latencies, 99) / percentile(base.latencies, 99)).toFixed(2)}`,
+    );
+  } finally {
+    await thread.stop();
+    await bare.close();
+    await slack.close();
+  }
+}
+
+async function main() {
+  await benchHelpAck();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
