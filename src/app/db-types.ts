@@ -92,7 +92,22 @@ export interface ThreadMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface ThreadAdminsTable {
+  team_id: string;
+  user_id: string;
+  added_by: string;
+  added_at: Generated<Date>;
+}
+
+export interface JobSlotsTable {
+  name: string;
+  slot: string;
+  claimed_at: Generated<Date>;
+}
+
 export interface DB {
+  thread_admins: ThreadAdminsTable;
+  job_slots: JobSlotsTable;
   thread_vault: ThreadVaultTable;
   installations: InstallationsTable;
   connections: ConnectionsTable;

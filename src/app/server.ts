@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { oauthRouter } from '../listeners/http/oauth.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db.js';
@@ -13,6 +15,7 @@ import { createHttpApp, finishHttpApp } from './http.js';
 import { createInstallationStore } from './installation-store.js';
 import { boltLogger, createLogger, type Logger } from './logger.js';
 import { migrate } from './migrate.js';
+import { startScheduler } from './scheduler.js';
 import { BOT_SCOPES } from './scopes.js';
 import { InflightTracker, type Services } from './services.js';
 import { loadKeyring, TokenVault } from './vault.js';
@@ -24,6 +27,8 @@ export interface StartOptions {
   host?: string;
   /** Tests: an already-created PGlite (loaded from a dump). */
   pglite?: PGlite;
+  /** Run the scheduled jobs (token refresh, pruning). Tests drive them directly instead. */
+  schedules?: boolean;
 }
 
 export interface RunningThread {
@@ -58,6 +63,15 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
         ),
     });
     const vault = await TokenVault.open(database.db, keyring);
+    const clientOptions = {
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
+      logger: boltLogger(logger),
+    };
+    const installationStore =
+      config.slack.mode.kind === 'multi' ? createInstallationStore(database.db, vault) : undefined;
+    const singleClient =
+      config.slack.mode.kind === 'single' ? new WebClient(config.slack.mode.botToken, clientOptions) : undefined;
     const services: Services = {
       config,
       database,
@@ -65,16 +79,26 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       vault,
       logger,
       inflight: new InflightTracker(),
+      async slackClient(teamId) {
+        if (singleClient) return singleClient;
+        const installation = await installationStore!.fetchInstallation({
+          teamId,
+          enterpriseId: undefined,
+          isEnterpriseInstall: false,
+        });
+        return new WebClient(installation.bot?.token, clientOptions);
+      },
     };
 
-    const http = createHttpApp(services);
-    const bolt = createBoltApp(services, http);
+    const http = createHttpApp(services, { oauth: oauthRouter(services) });
+    const bolt = createBoltApp(services, http, installationStore);
     registerSlackListeners(bolt, services);
     finishHttpApp(http, services);
 
     const server = createServer(http);
     await listen(server, config.port, options.host);
     if (config.slack.appToken) await bolt.start();
+    const scheduler = options.schedules === false ? undefined : startScheduler(services);
     const port = (server.address() as AddressInfo).port;
     logger.info(
       {
@@ -91,6 +115,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     const stop = () => {
       stopping ??= (async () => {
         // Stop accepting, let in-flight requests and post-ack work finish, then close the database.
+        scheduler?.stop();
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         if (config.slack.appToken) await bolt.stop().catch(() => {});
@@ -108,7 +133,11 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
   }
 }
 
-function createBoltApp(services: Services, http: ReturnType<typeof createHttpApp>): App {
+function createBoltApp(
+  services: Services,
+  http: ReturnType<typeof createHttpApp>,
+  installationStore: InstallationStore | undefined,
+): App {
   const { config } = services;
   const logger = boltLogger(services.logger);
   // The Web API client: pointed at SLACK_API_URL; a few quick retries, and 429s wait out Retry-After.
@@ -117,8 +146,6 @@ function createBoltApp(services: Services, http: ReturnType<typeof createHttpApp
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
   };
   const mode = config.slack.mode;
-  const installationStore: InstallationStore | undefined =
-    mode.kind === 'multi' ? createInstallationStore(services.db, services.vault) : undefined;
   const auth =
     mode.kind === 'single'
       ? { token: mode.botToken }

@@ -2,6 +2,7 @@
  * What listeners and workers need, built once at start and passed down explicitly (no globals), so a
  * test can boot two instances side by side against one database.
  */
+import type { WebClient } from '@slack/web-api';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db.js';
@@ -17,6 +18,8 @@ export interface Services {
   logger: Logger;
   /** Tracks work that outlives an HTTP request (listener bodies after ack) so shutdown can wait for it. */
   inflight: InflightTracker;
+  /** A Web API client authorized for a workspace, for work outside a Slack request (DMs, Home refresh). */
+  slackClient(teamId: string): Promise<WebClient>;
 }
 
 export class InflightTracker {

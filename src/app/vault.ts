@@ -36,6 +36,15 @@ export class TokenVault {
     return this.keyring.currentKid;
   }
 
+  /** Seals a short-lived secret kept in our own row (a PKCE verifier): ciphertext only, never stored plain. */
+  seal(value: string): string {
+    return this.keyring.seal(value);
+  }
+
+  open(sealed: string): string {
+    return this.keyring.open(sealed);
+  }
+
   /** Seals and stores `value`; returns the UUID to keep in our tables. `purpose` only names the secret. */
   async put(value: string, purpose: string, executor: Executor = this.db): Promise<string> {
     rememberSecret(value);

@@ -35,6 +35,9 @@ export function classifyHttp(f: HttpFailure): ProviderError {
   if (/invalid_grant|BAD_REFRESH_TOKEN|AADSTS700082|AADSTS50173/i.test(text)) {
     return new ProviderError('grant_revoked', 'The provider no longer accepts our grant.', details);
   }
+  if ((status === 400 || status === 401) && /invalid_client|unauthorized_client|redirect_uri/i.test(text)) {
+    return new ProviderError('invalid_config', 'The provider rejected our app credentials or redirect URL.', details);
+  }
   if (status === 401) return new ProviderError('token_expired', 'The access token was rejected.', details);
   if (status === 403) {
     if (/rate.?limit/i.test(text))

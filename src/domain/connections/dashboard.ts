@@ -1,26 +1,42 @@
 /**
- * What the connector dashboard shows for a team: every catalog entry joined with its connection row.
+ * What the connector dashboard and `/thread status` show for a team: every catalog entry joined with its
+ * connection row, errors translated through the troubleshooting table.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../app/db-types.js';
+import type { Connection, DB } from '../../app/db-types.js';
 import { CATALOG } from '../../providers/catalog.js';
+import type { NeutralCode } from '../../providers/types.js';
 import type { DashboardRow } from '../../views/home/dashboard.js';
+import { TROUBLESHOOTING } from './troubleshooting.js';
 
-export async function dashboardRows(db: Kysely<DB>, teamId: string): Promise<DashboardRow[]> {
+export interface StatusRow extends DashboardRow {
+  connection?: Connection;
+}
+
+export async function dashboardRows(db: Kysely<DB>, teamId: string): Promise<StatusRow[]> {
   const connections = await db.selectFrom('connections').selectAll().where('team_id', '=', teamId).execute();
   const byProvider = new Map(connections.map((c) => [c.provider, c]));
-  return CATALOG.map((provider): DashboardRow => {
+  return CATALOG.map((provider): StatusRow => {
     if (provider.availability === 'workspace') return { provider, state: 'connected', actions: [] };
     if (provider.availability === 'coming_soon') return { provider, state: 'coming_soon', actions: [] };
     const c = byProvider.get(provider.id);
-    if (!c || c.status === 'available') return { provider, state: 'available', actions: [] };
-    return {
+    if (!c || c.status === 'available') return { provider, state: 'available', actions: ['connect'] };
+    const base = {
       provider,
-      state: c.status,
+      connection: c,
       accountLabel: c.external_account_label ?? undefined,
       connectedBy: c.connected_by ?? undefined,
       connectedAt: c.connected_at ?? undefined,
-      actions: [],
+    };
+    if (c.status === 'connected') {
+      return { ...base, state: 'connected', actions: ['test', 'disconnect', 'view_logs'] };
+    }
+    const trouble = TROUBLESHOOTING[(c.error_code ?? 'unknown') as NeutralCode] ?? TROUBLESHOOTING.unknown;
+    return {
+      ...base,
+      state: 'error',
+      problem: { title: trouble.title, fix: trouble.fix, detail: c.error_message ?? undefined },
+      actions: ['reconnect', 'test', 'disconnect', 'view_logs'],
     };
   });
 }

@@ -6,13 +6,25 @@ import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { didYouMean } from '../../../lib/did-you-mean.js';
 import { unknownCommandMessage } from '../../../views/messages/help.js';
+import { adminsCommand } from './admins.js';
+import { connectCommand } from './connect.js';
+import { disconnectCommand } from './disconnect.js';
 import { helpCommand } from './help.js';
+import { statusCommand } from './status.js';
+import { testCommand } from './test.js';
 import type { Subcommand } from './subcommand.js';
 
 export const SLASH_COMMAND = '/thread';
 
 export function subcommands(): Subcommand[] {
-  const list: Subcommand[] = [];
+  const list: Subcommand[] = [
+    connectCommand(false),
+    statusCommand,
+    testCommand,
+    connectCommand(true),
+    disconnectCommand,
+    adminsCommand,
+  ];
   list.push(helpCommand(() => list));
   return list;
 }

@@ -3,13 +3,16 @@ import type { Services } from '../../../app/services.js';
 import { dashboardRows } from '../../../domain/connections/dashboard.js';
 import { dashboardView } from '../../../views/home/dashboard.js';
 
-/** Opening the Home tab publishes the connector dashboard for that user. */
+/** Publishes the connector dashboard to one user's Home tab (also after connect, test, disconnect). */
+export async function publishHome(services: Services, teamId: string, userId: string, note?: string): Promise<void> {
+  const rows = await dashboardRows(services.db, teamId);
+  const client = await services.slackClient(teamId);
+  await client.views.publish({ user_id: userId, view: dashboardView(rows, { note }) });
+}
+
 export function registerAppHomeOpened(app: App, services: Services): void {
-  app.event('app_home_opened', async ({ event, client, context }) => {
-    if (event.tab !== 'home') return;
-    const teamId = context.teamId;
-    if (!teamId) return;
-    const rows = await dashboardRows(services.db, teamId);
-    await client.views.publish({ user_id: event.user, view: dashboardView(rows) });
+  app.event('app_home_opened', async ({ event, context }) => {
+    if (event.tab !== 'home' || !context.teamId) return;
+    await publishHome(services, context.teamId, event.user);
   });
 }

@@ -1,0 +1,64 @@
+/** Integration logs: one line per thing that happened to a connection, redacted, kept 30 days. */
+import { scrub, scrubString } from '../../app/redact.js';
+import type { Services } from '../../app/services.js';
+import type { IntegrationLog, LogLevel } from '../../app/db-types.js';
+
+export const LOG_RETENTION_DAYS = 30;
+
+export type LogEvent =
+  | 'connect'
+  | 'connect_failed'
+  | 'refresh'
+  | 'refresh_failed'
+  | 'test'
+  | 'test_failed'
+  | 'api_error'
+  | 'disconnect'
+  | 'status_change';
+
+export async function addLog(
+  services: Services,
+  f: {
+    teamId: string;
+    provider: string;
+    connectionId?: string | null;
+    level: LogLevel;
+    event: LogEvent;
+    message: string;
+    detail?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await services.db
+    .insertInto('integration_logs')
+    .values({
+      team_id: f.teamId,
+      provider: f.provider,
+      connection_id: f.connectionId ?? null,
+      level: f.level,
+      event: f.event,
+      message: scrubString(f.message),
+      detail: JSON.stringify(scrub(f.detail ?? {})),
+    })
+    .execute();
+  services.logger[f.level === 'error' ? 'warn' : 'info'](
+    { team: f.teamId, provider: f.provider, event: f.event, ...(f.detail ?? {}) },
+    f.message,
+  );
+}
+
+export async function recentLogs(services: Services, teamId: string, provider: string, limit = 20): Promise<IntegrationLog[]> {
+  return services.db
+    .selectFrom('integration_logs')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('provider', '=', provider)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function pruneLogs(services: Services, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - LOG_RETENTION_DAYS * 24 * 3600 * 1000);
+  const r = await services.db.deleteFrom('integration_logs').where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,0 +1,68 @@
+/**
+ * The one transition table: a neutral failure code → what happens to the connection, and the words a CS
+ * manager sees (the product's troubleshooting table). Nothing else decides these.
+ */
+import type { NeutralCode } from '../../providers/types.js';
+
+export interface Trouble {
+  /** Does the connection go to Error now, or only if the failure persists (retried first)? */
+  effect: 'error' | 'error_if_persistent' | 'none';
+  title: string;
+  fix: string;
+  /** Whoever connected it gets a DM when this breaks the connection. */
+  notify: boolean;
+}
+
+export const TROUBLESHOOTING: Record<NeutralCode, Trouble> = {
+  grant_revoked: {
+    effect: 'error',
+    title: 'Token expired',
+    fix: 'Reconnect to sign in again.',
+    notify: true,
+  },
+  token_expired: {
+    effect: 'error',
+    title: 'Token expired',
+    fix: 'Reconnect to sign in again.',
+    notify: true,
+  },
+  permission_denied: {
+    effect: 'error',
+    title: 'Permission denied',
+    fix: 'Reconnect and grant all the permissions Thread asks for.',
+    notify: true,
+  },
+  rate_limited: {
+    effect: 'error_if_persistent',
+    title: 'Provider rate limit or outage — retrying',
+    fix: 'Thread retries automatically; nothing to do unless this lasts more than an hour.',
+    notify: false,
+  },
+  temporary: {
+    effect: 'error_if_persistent',
+    title: 'Provider rate limit or outage — retrying',
+    fix: 'Thread retries automatically; nothing to do unless this lasts more than an hour.',
+    notify: false,
+  },
+  not_found: {
+    effect: 'none',
+    title: 'Not found',
+    fix: 'Check that the account still exists, then Reconnect.',
+    notify: false,
+  },
+  invalid_config: {
+    effect: 'error',
+    title: 'Setup problem',
+    fix: "The Thread server's app credentials or redirect URL for this provider are wrong: tell whoever runs Thread.",
+    notify: true,
+  },
+  unknown: {
+    effect: 'none',
+    title: 'Error',
+    fix: 'Press Test to try again; if it keeps failing, Reconnect.',
+    notify: false,
+  },
+};
+
+/** Consecutive failed refreshes before a retried failure shows as Error. */
+export const PERSISTENT_AFTER = 3;

@@ -1,0 +1,45 @@
+import type { App, BlockAction } from '@slack/bolt';
+import type { Services } from '../../../app/services.js';
+import { connectLink } from '../../../domain/connections/connect.js';
+import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
+import { NotConfiguredError } from '../../../providers/oauth/endpoints.js';
+import { ACTIONS } from '../../../views/ids.js';
+import { connectModal } from '../../../views/modals/connectors.js';
+import { publishHome } from '../events/app-home-opened.js';
+import { providerFromButton } from './connector-button.js';
+
+/** Connect / Reconnect on the dashboard: a modal holding a fresh, personal OAuth link. */
+export function registerConnectActions(app: App, services: Services): void {
+  for (const [actionId, reconnect] of [
+    [ACTIONS.connect, false],
+    [ACTIONS.reconnect, true],
+  ] as const) {
+    app.action<BlockAction>(actionId, async ({ ack, body, client, context }) => {
+      await ack();
+      const teamId = context.teamId;
+      const def = providerFromButton(body);
+      if (!teamId || !def) return;
+      const userId = body.user.id;
+      if (!(await canManage(services, teamId, userId))) {
+        const helpers = whoCanHelp(await threadAdmins(services, teamId));
+        await publishHome(services, teamId, userId, `Only workspace admins and Thread admins can connect ${def.name}. ${helpers}.`);
+        return;
+      }
+      try {
+        const url = await connectLink(services, def, {
+          teamId,
+          userId,
+          environment: Object.keys(def.oauth.environments ?? {})[0],
+        });
+        await client.views.open({ trigger_id: body.trigger_id, view: connectModal(def, url, reconnect) });
+      } catch (err) {
+        if (!(err instanceof NotConfiguredError)) throw err;
+        await publishHome(services, teamId, userId, err.message);
+      }
+    });
+  }
+  // The link button inside the modal opens the browser; Slack still tells us it was clicked.
+  app.action(ACTIONS.openLink, async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,32 @@
+import type { App, BlockAction } from '@slack/bolt';
+import type { Services } from '../../../app/services.js';
+import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
+import { ACTIONS } from '../../../views/ids.js';
+import { disconnectModal } from '../../../views/modals/connectors.js';
+import { publishHome } from '../events/app-home-opened.js';
+import { providerFromButton } from './connector-button.js';
+
+/** Disconnect on the dashboard: admins get a confirmation modal; others a polite refusal. */
+export function registerDisconnectAction(app: App, services: Services): void {
+  app.action<BlockAction>(ACTIONS.disconnect, async ({ ack, body, client, context }) => {
+    await ack();
+    const teamId = context.teamId;
+    const def = providerFromButton(body);
+    if (!teamId || !def) return;
+    if (!(await canManage(services, teamId, body.user.id))) {
+      const helpers = whoCanHelp(await threadAdmins(services, teamId));
+      await publishHome(services, teamId, body.user.id, `Only workspace admins and Thread admins can disconnect ${def.name}. ${helpers}.`);
+      return;
+    }
+    const connection = await services.db
+      .selectFrom('connections')
+      .select('external_account_label')
+      .where('team_id', '=', teamId)
+      .where('provider', '=', def.id)
+      .executeTakeFirst();
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: disconnectModal(def, connection?.external_account_label ?? undefined),
+    });
+  });
+}

@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../../app/services.js';
+import { registerConnectActions } from './connect.js';
+import { registerDisconnectAction } from './disconnect.js';
+import { registerTestAction } from './test.js';
+import { registerViewLogsAction } from './view-logs.js';
+
+export function registerActions(app: App, services: Services): void {
+  registerConnectActions(app, services);
+  registerTestAction(app, services);
+  registerDisconnectAction(app, services);
+  registerViewLogsAction(app, services);
+}

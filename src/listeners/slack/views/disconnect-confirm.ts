@@ -1,0 +1,36 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../../app/services.js';
+import { disconnect } from '../../../domain/connections/disconnect.js';
+import { canManage } from '../../../domain/connections/permissions.js';
+import { findProviderDefinition } from '../../../providers/registry.js';
+import { VIEWS } from '../../../views/ids.js';
+import { publishHome } from '../events/app-home-opened.js';
+
+/**
+ * The disconnect confirmation's submit. private_metadata names the provider but is untrusted: the
+ * provider must exist, the team comes from the signed request, and the permission is checked again.
+ */
+export function registerDisconnectConfirm(app: App, services: Services): void {
+  app.view(VIEWS.disconnectConfirm, async ({ ack, body, view, context }) => {
+    const teamId = context.teamId;
+    const def = findProviderDefinition(view.private_metadata);
+    if (!teamId || !def) {
+      await ack({ response_action: 'errors', errors: {} });
+      return;
+    }
+    if (!(await canManage(services, teamId, body.user.id))) {
+      await ack();
+      await publishHome(services, teamId, body.user.id, `Only workspace admins and Thread admins can disconnect ${def.name}.`);
+      return;
+    }
+    await ack();
+    const result = await disconnect(services, teamId, def.id, body.user.id);
+    const note =
+      result.state === 'not_connected'
+        ? `${def.name} was not connected.`
+        : result.revoked === 'failed'
+          ? `${def.name} is disconnected. Thread deleted its tokens, but ${def.name} could not be reached to revoke access: remove Thread from ${def.name}'s connected apps to be sure.`
+          : `${def.name} is disconnected.`;
+    await publishHome(services, teamId, body.user.id, note);
+  });
+}

@@ -1,0 +1,7 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../../app/services.js';
+import { registerDisconnectConfirm } from './disconnect-confirm.js';
+
+export function registerViews(app: App, services: Services): void {
+  registerDisconnectConfirm(app, services);
+}

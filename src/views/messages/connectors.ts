@@ -1,0 +1,70 @@
+/** Messages about connectors: the connect link, status, test results, refusals. Pure. */
+import type { KnownBlock } from '@slack/types';
+import type { ProviderInfo } from '../../providers/types.js';
+import { STATE_LABEL, type DashboardRow } from '../home/dashboard.js';
+import { ACTIONS } from '../ids.js';
+import { escapeText, slackDate, truncate, userMention } from '../mrkdwn.js';
+import type { SlackMessage } from './help.js';
+
+export function text(message: string): SlackMessage {
+  return { text: message, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(message, 3000) } }] };
+}
+
+export function connectLinkMessage(p: ProviderInfo, url: string, f: { reconnect?: boolean; environment?: string }): SlackMessage {
+  const verb = f.reconnect ? 'Reconnect' : 'Connect';
+  const where = f.environment === 'sandbox' ? ' (sandbox)' : '';
+  return {
+    text: `${verb} ${p.name}${where}: ${url}`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*${verb} ${p.name}${where}*\n${p.purpose}\nThe link works once, for 10 minutes, and only for you.`,
+        },
+        accessory: {
+          type: 'button',
+          text: { type: 'plain_text', text: `${verb} ${p.name}` },
+          url,
+          style: 'primary',
+          action_id: ACTIONS.openLink,
+        },
+      },
+    ],
+  };
+}
+
+export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {
+  const lines = rows.map((r) => {
+    const parts = [`*${r.provider.name}* — ${STATE_LABEL[r.state]}`];
+    if (r.accountLabel) parts.push(`account ${escapeText(r.accountLabel)}`);
+    if (r.connectedBy) parts.push(`connected by ${userMention(r.connectedBy)}`);
+    const c = (r as { connection?: { last_success_at: Date | null; last_error_at: Date | null } }).connection;
+    if (c?.last_success_at) parts.push(`last success ${slackDate(c.last_success_at)}`);
+    if (r.problem) parts.push(`*${escapeText(r.problem.title)}*: ${escapeText(r.problem.fix)}`);
+    else if (c?.last_error_at) parts.push(`last error ${slackDate(c.last_error_at)}`);
+    return parts.join(' · ');
+  });
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: '*Thread connectors*' } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
+  ];
+  return { text: 'Thread connectors', blocks };
+}
+
+export function testResultMessage(
+  p: ProviderInfo,
+  result: { ok: true; ms: number; summary: string } | { ok: false; title: string; fix: string; detail?: string },
+): SlackMessage {
+  if (result.ok) {
+    return text(`✅ *${p.name}* test passed in ${Math.round(result.ms)} ms — ${escapeText(result.summary)}.`);
+  }
+  const detail = result.detail ? `\n_${escapeText(truncate(result.detail, 300))}_` : '';
+  return text(`⚠️ *${p.name}* test failed: *${escapeText(result.title)}*. ${escapeText(result.fix)}${detail}`);
+}
+
+export function refusalMessage(action: string, helpers: string): SlackMessage {
+  return text(
+    `Sorry — only workspace admins and Thread admins can ${action}. ${helpers} — or see where things stand with \`/thread status\`.`,
+  );
+}

@@ -1,0 +1,83 @@
+/** Modals for connectors: the connect link, disconnect confirmation, recent logs. Pure. */
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { IntegrationLog } from '../../app/db-types.js';
+import type { ProviderInfo } from '../../providers/types.js';
+import { ACTIONS, VIEWS } from '../ids.js';
+import { escapeText, truncate } from '../mrkdwn.js';
+
+const title = (t: string) => ({ type: 'plain_text' as const, text: truncate(t, 24) });
+
+export function connectModal(p: ProviderInfo, url: string, reconnect: boolean): ModalView {
+  return {
+    type: 'modal',
+    title: title(`${reconnect ? 'Reconnect' : 'Connect'} ${p.name}`),
+    close: title('Close'),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${p.purpose}\n\nYou will sign in to ${p.name} and approve Thread's access. The link works once, for 10 minutes.`,
+        },
+      },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: `Continue to ${p.name}` },
+            url,
+            style: 'primary',
+            action_id: ACTIONS.openLink,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function disconnectModal(p: ProviderInfo, account: string | undefined): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.disconnectConfirm,
+    private_metadata: p.id,
+    title: title(`Disconnect ${p.name}`),
+    submit: title('Disconnect'),
+    close: title('Cancel'),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `Disconnect *${p.name}*${account ? ` (${escapeText(account)})` : ''}? Thread revokes its access at ${p.name} where ${p.name} allows it and deletes the stored tokens. Workflows that use ${p.name} stop until someone connects it again.`,
+        },
+      },
+    ],
+  };
+}
+
+export function logsModal(p: ProviderInfo, logs: readonly IntegrationLog[]): ModalView {
+  const icon = { info: '•', warn: '⚠️', error: '❌' } as const;
+  const lines = logs.map(
+    (l) => `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}`,
+  );
+  const blocks: KnownBlock[] = lines.length
+    ? chunk(lines, 10).map((group) => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } }))
+    : [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing has happened with ${p.name} yet.` } }];
+  return {
+    type: 'modal',
+    callback_id: VIEWS.logs,
+    title: title(`${p.name} logs`),
+    close: title('Close'),
+    blocks: [
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `The last ${logs.length} events, newest first.` }] },
+      ...blocks,
+    ],
+  };
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
