@@ -24,7 +24,10 @@ export const JOBS: Job[] = [
     run: async (services) => {
       const logs = await pruneLogs(services);
       const states = await pruneStates(services);
-      await services.db.deleteFrom('job_slots').where('claimed_at', '<', new Date(Date.now() - 7 * 86400_000)).execute();
+      await services.db
+        .deleteFrom('job_slots')
+        .where('claimed_at', '<', new Date(Date.now() - 7 * 86400_000))
+        .execute();
       return { logs, states };
     },
   },

@@ -71,7 +71,9 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     const installationStore =
       config.slack.mode.kind === 'multi' ? createInstallationStore(database.db, vault) : undefined;
     const singleClient =
-      config.slack.mode.kind === 'single' ? new WebClient(config.slack.mode.botToken, clientOptions) : undefined;
+      config.slack.mode.kind === 'single'
+        ? new WebClient(config.slack.mode.botToken, clientOptions)
+        : undefined;
     const services: Services = {
       config,
       database,

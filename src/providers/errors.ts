@@ -35,8 +35,15 @@ export function classifyHttp(f: HttpFailure): ProviderError {
   if (/invalid_grant|BAD_REFRESH_TOKEN|AADSTS700082|AADSTS50173/i.test(text)) {
     return new ProviderError('grant_revoked', 'The provider no longer accepts our grant.', details);
   }
-  if ((status === 400 || status === 401) && /invalid_client|unauthorized_client|redirect_uri/i.test(text)) {
-    return new ProviderError('invalid_config', 'The provider rejected our app credentials or redirect URL.', details);
+  if (
+    (status === 400 || status === 401) &&
+    /invalid_client|unauthorized_client|redirect_uri|BAD_CLIENT_ID|BAD_CLIENT_SECRET/i.test(text)
+  ) {
+    return new ProviderError(
+      'invalid_config',
+      'The provider rejected our app credentials or redirect URL.',
+      details,
+    );
   }
   if (status === 401) return new ProviderError('token_expired', 'The access token was rejected.', details);
   if (status === 403) {
@@ -46,13 +53,6 @@ export function classifyHttp(f: HttpFailure): ProviderError {
   }
   if (status === 404) return new ProviderError('not_found', 'Not found at the provider.', details);
   if (status === 429) return new ProviderError('rate_limited', 'Rate limited by the provider.', details);
-  if (status === 400 && /invalid_client|unauthorized_client|redirect_uri/i.test(text)) {
-    return new ProviderError(
-      'invalid_config',
-      'The provider rejected our app credentials or redirect URL.',
-      details,
-    );
-  }
   if (status !== undefined && status >= 500)
     return new ProviderError('temporary', 'The provider had an outage.', details);
   return new ProviderError(

@@ -11,7 +11,15 @@ import { salesforce } from './salesforce/index.js';
 import type { ProviderDefinition } from './types.js';
 import { zoom } from './zoom/index.js';
 
-export const PROVIDERS: readonly ProviderDefinition[] = [hubspot, salesforce, notion, google, microsoft, gong, zoom];
+export const PROVIDERS: readonly ProviderDefinition[] = [
+  hubspot,
+  salesforce,
+  notion,
+  google,
+  microsoft,
+  gong,
+  zoom,
+];
 
 export const PROVIDER_IDS: readonly string[] = PROVIDERS.map((p) => p.id);
 

@@ -8,7 +8,12 @@ export interface Page {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function page(status: number, icon: string, title: string, paragraphs: string[]): Page {
@@ -56,14 +61,23 @@ export const pages = {
       `Nothing was changed. When you are ready, run <code>/thread connect ${escapeHtml(id)}</code> in Slack.`,
     ]),
   linkProblem: (id: string, problem: 'missing' | 'unknown' | 'expired' | 'used' | 'wrong_provider') =>
-    page(400, '⏱️', problem === 'expired' ? 'This link has expired' : problem === 'used' ? 'This link was already used' : 'This link is not valid', [
+    page(
+      400,
+      '⏱️',
       problem === 'expired'
-        ? 'Connect links work for 10 minutes.'
+        ? 'This link has expired'
         : problem === 'used'
-          ? 'Each connect link works once.'
-          : 'The link is incomplete or was not made by Thread.',
-      `Run <code>/thread connect ${escapeHtml(id)}</code> in Slack for a new link.`,
-    ]),
+          ? 'This link was already used'
+          : 'This link is not valid',
+      [
+        problem === 'expired'
+          ? 'Connect links work for 10 minutes.'
+          : problem === 'used'
+            ? 'Each connect link works once.'
+            : 'The link is incomplete or was not made by Thread.',
+        `Run <code>/thread connect ${escapeHtml(id)}</code> in Slack for a new link.`,
+      ],
+    ),
   providerError: (provider: string, id: string, message: string) =>
     page(502, '⚠️', `${provider} did not connect`, [
       `${escapeHtml(provider)} said: <em>${escapeHtml(message)}</em>`,

@@ -8,7 +8,7 @@ import { apiUrlFor, endpointsFor, redirectUri } from '../../providers/oauth/endp
 import type { StateRecord } from '../../providers/oauth/state.js';
 import { createState } from '../../providers/oauth/state.js';
 import { grantedScopes, requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
-import { ProviderError, type ProviderDefinition } from '../../providers/types.js';
+import { type ProviderDefinition, ProviderError } from '../../providers/types.js';
 import { addLog } from './logs.js';
 import { dm } from './notify.js';
 import { pick } from './tokens.js';

@@ -11,9 +11,16 @@ import { ProviderError } from '../../providers/types.js';
 import { addLog } from './logs.js';
 import { readTokens } from './tokens.js';
 
-export type DisconnectResult = { state: 'not_connected' } | { state: 'disconnected'; revoked: 'yes' | 'not_supported' | 'failed' };
+export type DisconnectResult =
+  | { state: 'not_connected' }
+  | { state: 'disconnected'; revoked: 'yes' | 'not_supported' | 'failed' };
 
-export async function disconnect(services: Services, teamId: string, provider: string, userId: string): Promise<DisconnectResult> {
+export async function disconnect(
+  services: Services,
+  teamId: string,
+  provider: string,
+  userId: string,
+): Promise<DisconnectResult> {
   const def = getProviderDefinition(provider);
   const connection = await services.db
     .selectFrom('connections')
@@ -21,7 +28,8 @@ export async function disconnect(services: Services, teamId: string, provider: s
     .where('team_id', '=', teamId)
     .where('provider', '=', provider)
     .executeTakeFirst();
-  if (!connection || connection.status === 'available' || !connection.token_secret_id) return { state: 'not_connected' };
+  if (!connection || connection.status === 'available' || !connection.token_secret_id)
+    return { state: 'not_connected' };
 
   let revoked: 'yes' | 'not_supported' | 'failed' = 'not_supported';
   let revokeError: string | undefined;

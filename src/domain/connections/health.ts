@@ -18,7 +18,8 @@ export async function recordFailure(
   f: { event: 'refresh_failed' | 'test_failed' | 'api_error'; persistent?: boolean },
 ): Promise<boolean> {
   const trouble = TROUBLESHOOTING[err.code];
-  const flips = trouble.effect === 'error' || (trouble.effect === 'error_if_persistent' && Boolean(f.persistent));
+  const flips =
+    trouble.effect === 'error' || (trouble.effect === 'error_if_persistent' && Boolean(f.persistent));
   const detail = err.details.providerMessage;
   await addLog(services, {
     teamId: connection.team_id,
@@ -90,6 +91,11 @@ export async function recordSuccess(services: Services, connection: Connection):
     message: `${name} is working again`,
   });
   if (connection.connected_by) {
-    await dm(services, connection.team_id, connection.connected_by, `✅ *${name}* is working again — nothing more to do.`);
+    await dm(
+      services,
+      connection.team_id,
+      connection.connected_by,
+      `✅ *${name}* is working again — nothing more to do.`,
+    );
   }
 }

@@ -1,7 +1,8 @@
 /** Integration logs: one line per thing that happened to a connection, redacted, kept 30 days. */
+
+import type { IntegrationLog, LogLevel } from '../../app/db-types.js';
 import { scrub, scrubString } from '../../app/redact.js';
 import type { Services } from '../../app/services.js';
-import type { IntegrationLog, LogLevel } from '../../app/db-types.js';
 
 export const LOG_RETENTION_DAYS = 30;
 
@@ -46,7 +47,12 @@ export async function addLog(
   );
 }
 
-export async function recentLogs(services: Services, teamId: string, provider: string, limit = 20): Promise<IntegrationLog[]> {
+export async function recentLogs(
+  services: Services,
+  teamId: string,
+  provider: string,
+  limit = 20,
+): Promise<IntegrationLog[]> {
   return services.db
     .selectFrom('integration_logs')
     .selectAll()
@@ -59,6 +65,9 @@ export async function recentLogs(services: Services, teamId: string, provider: s
 
 export async function pruneLogs(services: Services, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - LOG_RETENTION_DAYS * 24 * 3600 * 1000);
-  const r = await services.db.deleteFrom('integration_logs').where('created_at', '<', cutoff).executeTakeFirst();
+  const r = await services.db
+    .deleteFrom('integration_logs')
+    .where('created_at', '<', cutoff)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

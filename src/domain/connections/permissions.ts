@@ -33,7 +33,12 @@ export async function threadAdmins(services: Services, teamId: string): Promise<
   return rows.map((r) => r.user_id);
 }
 
-export async function addThreadAdmin(services: Services, teamId: string, userId: string, by: string): Promise<void> {
+export async function addThreadAdmin(
+  services: Services,
+  teamId: string,
+  userId: string,
+  by: string,
+): Promise<void> {
   await services.db
     .insertInto('thread_admins')
     .values({ team_id: teamId, user_id: userId, added_by: by })
@@ -41,7 +46,11 @@ export async function addThreadAdmin(services: Services, teamId: string, userId:
     .execute();
 }
 
-export async function removeThreadAdmin(services: Services, teamId: string, userId: string): Promise<boolean> {
+export async function removeThreadAdmin(
+  services: Services,
+  teamId: string,
+  userId: string,
+): Promise<boolean> {
   const r = await services.db
     .deleteFrom('thread_admins')
     .where('team_id', '=', teamId)

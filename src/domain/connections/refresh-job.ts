@@ -8,7 +8,9 @@ import { getAccessToken, REFRESH_MARGIN_MS } from './tokens.js';
 /** Renew tokens expiring within this window: two job periods plus the margin. */
 const HORIZON_MS = 2 * 5 * 60 * 1000 + REFRESH_MARGIN_MS;
 
-export async function refreshDueConnections(services: Services): Promise<{ refreshed: number; failed: number }> {
+export async function refreshDueConnections(
+  services: Services,
+): Promise<{ refreshed: number; failed: number }> {
   const due = await services.db
     .selectFrom('connections')
     .select(['id'])
@@ -20,7 +22,9 @@ export async function refreshDueConnections(services: Services): Promise<{ refre
         eb.and([eb('status', '=', 'error'), eb('error_code', 'in', ['rate_limited', 'temporary'])]),
       ]),
     )
-    .where((eb) => eb.or([eb('error_code', 'is', null), eb('error_code', 'in', ['rate_limited', 'temporary'])]))
+    .where((eb) =>
+      eb.or([eb('error_code', 'is', null), eb('error_code', 'in', ['rate_limited', 'temporary'])]),
+    )
     .execute();
   let refreshed = 0;
   let failed = 0;

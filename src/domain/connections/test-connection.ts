@@ -11,7 +11,11 @@ export type TestResult =
   | { ok: false; title: string; fix: string; detail?: string }
   | { ok: false; notConnected: true };
 
-export async function testConnection(services: Services, teamId: string, provider: string): Promise<TestResult> {
+export async function testConnection(
+  services: Services,
+  teamId: string,
+  provider: string,
+): Promise<TestResult> {
   const def = getProviderDefinition(provider);
   const connection = await services.db
     .selectFrom('connections')

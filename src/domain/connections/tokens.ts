@@ -62,7 +62,9 @@ export async function getAccessToken(
   }
   let pending = inflight.get(connectionId);
   if (!pending) {
-    pending = refreshSingleFlight(services, connectionId, options).finally(() => inflight.delete(connectionId));
+    pending = refreshSingleFlight(services, connectionId, options).finally(() =>
+      inflight.delete(connectionId),
+    );
     inflight.set(connectionId, pending);
   }
   const tokens = await pending;
@@ -73,7 +75,11 @@ type Outcome =
   | { kind: 'ok'; tokens: TokenSet; refreshed: boolean; connection: Connection }
   | { kind: 'failed'; error: ProviderError; connection: Connection; attempts: number };
 
-async function refreshSingleFlight(services: Services, connectionId: string, options: TokenOptions): Promise<TokenSet> {
+async function refreshSingleFlight(
+  services: Services,
+  connectionId: string,
+  options: TokenOptions,
+): Promise<TokenSet> {
   const outcome = await services.db.transaction().execute(async (trx): Promise<Outcome> => {
     const connection = await trx
       .selectFrom('connections')
@@ -92,7 +98,10 @@ async function refreshSingleFlight(services: Services, connectionId: string, opt
     if (!current.refreshToken) {
       return {
         kind: 'failed',
-        error: new ProviderError('grant_revoked', 'There is no refresh token to renew the access token with.'),
+        error: new ProviderError(
+          'grant_revoked',
+          'There is no refresh token to renew the access token with.',
+        ),
         connection,
         attempts: 0,
       };
@@ -175,10 +184,18 @@ export async function withProvider<T>(
   const def = getProviderDefinition(connection.provider);
   let { token, connection: current } = await getAccessToken(services, connection.id);
   for (let attempt = 0; ; attempt++) {
-    const ctx = { accessToken: token, apiUrl: apiUrlFor(services.config, def, current.provider_meta), meta: current.provider_meta };
+    const ctx = {
+      accessToken: token,
+      apiUrl: apiUrlFor(services.config, def, current.provider_meta),
+      meta: current.provider_meta,
+    };
     try {
       const result = await fn(ctx);
-      if (current.status === 'error' || !current.last_success_at || Date.now() - current.last_success_at.getTime() > 60_000) {
+      if (
+        current.status === 'error' ||
+        !current.last_success_at ||
+        Date.now() - current.last_success_at.getTime() > 60_000
+      ) {
         await recordSuccess(services, current);
       }
       return result;
@@ -210,7 +227,11 @@ function refreshRejection(err: ProviderError): ProviderError {
 }
 
 async function load(services: Services, connectionId: string): Promise<Connection> {
-  return services.db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirstOrThrow();
+  return services.db
+    .selectFrom('connections')
+    .selectAll()
+    .where('id', '=', connectionId)
+    .executeTakeFirstOrThrow();
 }
 
 export function pick(source: Record<string, unknown>, keys: string[] | undefined): Record<string, unknown> {

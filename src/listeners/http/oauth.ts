@@ -15,7 +15,12 @@ import { publishHome } from '../slack/events/app-home-opened.js';
 export function oauthRouter(services: Services): Router {
   const router = Router();
   const send = (res: import('express').Response, p: Page) =>
-    res.status(p.status).type('html').set('cache-control', 'no-store').set('referrer-policy', 'no-referrer').send(p.html);
+    res
+      .status(p.status)
+      .type('html')
+      .set('cache-control', 'no-store')
+      .set('referrer-policy', 'no-referrer')
+      .send(p.html);
   const param = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
   router.get('/:provider/start', async (req, res, next) => {
@@ -25,7 +30,9 @@ export function oauthRouter(services: Services): Router {
       const state = param(req.query.state);
       const peek = await peekState(services, state, def.id);
       if (!peek.ok) return send(res, pages.linkProblem(def.id, peek.problem));
-      res.set('cache-control', 'no-store').redirect(302, authorizeUrl(services.config, def, state!, peek.record));
+      res
+        .set('cache-control', 'no-store')
+        .redirect(302, authorizeUrl(services.config, def, state!, peek.record));
     } catch (err) {
       if (err instanceof NotConfiguredError) return send(res, pages.notSetUp(err.message));
       next(err);
@@ -47,7 +54,10 @@ export function oauthRouter(services: Services): Router {
       if (!code) return send(res, pages.linkProblem(def.id, 'missing'));
       const result = await completeConnection(services, def, consumed.record, code);
       if (!result.ok) {
-        return send(res, pages.providerError(def.name, def.id, result.error.details.providerMessage ?? result.error.message));
+        return send(
+          res,
+          pages.providerError(def.name, def.id, result.error.details.providerMessage ?? result.error.message),
+        );
       }
       await publishHome(services, consumed.record.teamId, consumed.record.userId).catch((err) =>
         services.logger.warn({ err }, 'could not refresh App Home after connecting'),

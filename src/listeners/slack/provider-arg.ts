@@ -15,7 +15,10 @@ const ALIASES: Record<string, string> = {
   o365: 'microsoft',
 };
 
-export function parseProvider(word: string | undefined, verb: string): { def: ProviderDefinition } | { problem: string } {
+export function parseProvider(
+  word: string | undefined,
+  verb: string,
+): { def: ProviderDefinition } | { problem: string } {
   const ids = PROVIDERS.map((p) => p.id);
   const list = ids.map((id) => `\`${id}\``).join(', ');
   if (!word) return { problem: `Which one? Try \`/thread ${verb} hubspot\`. You can ${verb}: ${list}.` };

@@ -4,7 +4,12 @@ import { endpointsFor, redirectUri } from './endpoints.js';
 import { pkceChallenge, type StateRecord } from './state.js';
 
 /** The provider's consent URL for a state: client id, redirect, scopes, state, PKCE S256, extras. */
-export function authorizeUrl(config: Config, def: ProviderDefinition, state: string, record: StateRecord): string {
+export function authorizeUrl(
+  config: Config,
+  def: ProviderDefinition,
+  state: string,
+  record: StateRecord,
+): string {
   const endpoints = endpointsFor(config, def, record.environment);
   const url = new URL(endpoints.authorizeUrl);
   url.searchParams.set('client_id', endpoints.clientId);

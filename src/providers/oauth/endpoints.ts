@@ -23,7 +23,11 @@ export class NotConfiguredError extends Error {
   }
 }
 
-export function endpointsFor(config: Config, def: ProviderDefinition, environment?: string | null): Endpoints {
+export function endpointsFor(
+  config: Config,
+  def: ProviderDefinition,
+  environment?: string | null,
+): Endpoints {
   const s = config.providers[def.envPrefix];
   if (!s.clientId || !s.clientSecret) throw new NotConfiguredError(def);
   const env = environment ? def.oauth.environments?.[environment] : undefined;

@@ -86,7 +86,13 @@ export async function consumeState(
 
 function toRecord(
   services: Services,
-  row: { team_id: string; user_id: string; provider: string; environment: string | null; code_verifier_sealed: string | null },
+  row: {
+    team_id: string;
+    user_id: string;
+    provider: string;
+    environment: string | null;
+    code_verifier_sealed: string | null;
+  },
 ): StateRecord {
   return {
     teamId: row.team_id,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { rememberSecret } from '../../app/redact.js';
 import { classifyHttp, classifyThrown } from '../errors.js';
-import { ProviderError, type ProviderDefinition, type TokenSet } from '../types.js';
+import { type ProviderDefinition, ProviderError, type TokenSet } from '../types.js';
 import type { Endpoints } from './endpoints.js';
 
 const TIMEOUT_MS = 10_000;
@@ -48,10 +48,14 @@ export async function requestToken(
   if (!res.ok) throw classifyHttp({ status: res.status, headers: res.headers, body: parsed ?? text });
   const token = tokenResponse.safeParse(parsed);
   if (!token.success) {
-    throw new ProviderError('unknown', `${def.name} answered the token request with something that is not a token.`, {
-      status: res.status,
-      providerMessage: 'malformed token response',
-    });
+    throw new ProviderError(
+      'unknown',
+      `${def.name} answered the token request with something that is not a token.`,
+      {
+        status: res.status,
+        providerMessage: 'malformed token response',
+      },
+    );
   }
   rememberSecret(token.data.access_token);
   rememberSecret(token.data.refresh_token);
@@ -75,7 +79,11 @@ export function grantedScopes(def: ProviderDefinition, res: TokenResponse): stri
 }
 
 /** RFC 7009 revocation, or the provider's own revoke(); a provider without one has nothing to call. */
-export async function revokeTokens(def: ProviderDefinition, endpoints: Endpoints, tokens: TokenSet): Promise<boolean> {
+export async function revokeTokens(
+  def: ProviderDefinition,
+  endpoints: Endpoints,
+  tokens: TokenSet,
+): Promise<boolean> {
   if (!endpoints.revokeUrl) return false;
   if (def.revoke) {
     await def.revoke({
@@ -95,7 +103,11 @@ export async function revokeTokens(def: ProviderDefinition, endpoints: Endpoints
     body.client_id = endpoints.clientId;
     body.client_secret = endpoints.clientSecret;
   }
-  const res = await send(endpoints.revokeUrl, { method: 'POST', headers, body: new URLSearchParams(body).toString() });
+  const res = await send(endpoints.revokeUrl, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(body).toString(),
+  });
   // 400 invalid_token: already revoked — the outcome we wanted.
   if (!res.ok && res.status !== 400) {
     const text = await res.text();

@@ -1,16 +1,23 @@
 /** Messages about connectors: the connect link, status, test results, refusals. Pure. */
 import type { KnownBlock } from '@slack/types';
 import type { ProviderInfo } from '../../providers/types.js';
-import { STATE_LABEL, type DashboardRow } from '../home/dashboard.js';
+import { type DashboardRow, STATE_LABEL } from '../home/dashboard.js';
 import { ACTIONS } from '../ids.js';
 import { escapeText, slackDate, truncate, userMention } from '../mrkdwn.js';
 import type { SlackMessage } from './help.js';
 
 export function text(message: string): SlackMessage {
-  return { text: message, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(message, 3000) } }] };
+  return {
+    text: message,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(message, 3000) } }],
+  };
 }
 
-export function connectLinkMessage(p: ProviderInfo, url: string, f: { reconnect?: boolean; environment?: string }): SlackMessage {
+export function connectLinkMessage(
+  p: ProviderInfo,
+  url: string,
+  f: { reconnect?: boolean; environment?: string },
+): SlackMessage {
   const verb = f.reconnect ? 'Reconnect' : 'Connect';
   const where = f.environment === 'sandbox' ? ' (sandbox)' : '';
   return {
@@ -54,7 +61,9 @@ export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {
 
 export function testResultMessage(
   p: ProviderInfo,
-  result: { ok: true; ms: number; summary: string } | { ok: false; title: string; fix: string; detail?: string },
+  result:
+    | { ok: true; ms: number; summary: string }
+    | { ok: false; title: string; fix: string; detail?: string },
 ): SlackMessage {
   if (result.ok) {
     return text(`✅ *${p.name}* test passed in ${Math.round(result.ms)} ms — ${escapeText(result.summary)}.`);

@@ -59,7 +59,8 @@ export function disconnectModal(p: ProviderInfo, account: string | undefined): M
 export function logsModal(p: ProviderInfo, logs: readonly IntegrationLog[]): ModalView {
   const icon = { info: '•', warn: '⚠️', error: '❌' } as const;
   const lines = logs.map(
-    (l) => `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}`,
+    (l) =>
+      `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}`,
   );
   const blocks: KnownBlock[] = lines.length
     ? chunk(lines, 10).map((group) => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } }))
@@ -70,7 +71,10 @@ export function logsModal(p: ProviderInfo, logs: readonly IntegrationLog[]): Mod
     title: title(`${p.name} logs`),
     close: title('Close'),
     blocks: [
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `The last ${logs.length} events, newest first.` }] },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `The last ${logs.length} events, newest first.` }],
+      },
       ...blocks,
     ],
   };

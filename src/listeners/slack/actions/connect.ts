@@ -22,7 +22,12 @@ export function registerConnectActions(app: App, services: Services): void {
       const userId = body.user.id;
       if (!(await canManage(services, teamId, userId))) {
         const helpers = whoCanHelp(await threadAdmins(services, teamId));
-        await publishHome(services, teamId, userId, `Only workspace admins and Thread admins can connect ${def.name}. ${helpers}.`);
+        await publishHome(
+          services,
+          teamId,
+          userId,
+          `Only workspace admins and Thread admins can connect ${def.name}. ${helpers}.`,
+        );
         return;
       }
       try {

@@ -15,7 +15,12 @@ export function registerDisconnectAction(app: App, services: Services): void {
     if (!teamId || !def) return;
     if (!(await canManage(services, teamId, body.user.id))) {
       const helpers = whoCanHelp(await threadAdmins(services, teamId));
-      await publishHome(services, teamId, body.user.id, `Only workspace admins and Thread admins can disconnect ${def.name}. ${helpers}.`);
+      await publishHome(
+        services,
+        teamId,
+        body.user.id,
+        `Only workspace admins and Thread admins can disconnect ${def.name}. ${helpers}.`,
+      );
       return;
     }
     const connection = await services.db

@@ -26,7 +26,8 @@ export const adminsCommand: Subcommand = {
           : 'No Thread admins yet: workspace admins and owners manage connectors. Add one with `/thread admins add @person`.',
       );
     }
-    if (action !== 'add' && action !== 'remove') return text('Use `/thread admins list`, `add @person` or `remove @person`.');
+    if (action !== 'add' && action !== 'remove')
+      return text('Use `/thread admins list`, `add @person` or `remove @person`.');
     const target = who?.match(MENTION)?.[1];
     if (!target) return text(`Mention the person: \`/thread admins ${action} @dana\`.`);
     if (!(await canManage(services, teamId, userId))) {

@@ -32,7 +32,11 @@ export function connectCommand(reconnect: boolean): Subcommand {
         );
       }
       try {
-        const url = await connectLink(services, def, { teamId, userId, environment: environment ?? environments[0] });
+        const url = await connectLink(services, def, {
+          teamId,
+          userId,
+          environment: environment ?? environments[0],
+        });
         return connectLinkMessage(def, url, { reconnect, environment });
       } catch (err) {
         if (err instanceof NotConfiguredError) return text(err.message);

@@ -11,8 +11,8 @@ import { connectCommand } from './connect.js';
 import { disconnectCommand } from './disconnect.js';
 import { helpCommand } from './help.js';
 import { statusCommand } from './status.js';
-import { testCommand } from './test.js';
 import type { Subcommand } from './subcommand.js';
+import { testCommand } from './test.js';
 
 export const SLASH_COMMAND = '/thread';
 

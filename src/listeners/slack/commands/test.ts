@@ -12,7 +12,10 @@ export const testCommand: Subcommand = {
     const parsed = parseProvider(args[0], 'test');
     if ('problem' in parsed) return text(parsed.problem);
     const result = await testConnection(services, teamId, parsed.def.id);
-    if ('notConnected' in result) return text(`${parsed.def.name} is not connected. Connect it with \`/thread connect ${parsed.def.id}\`.`);
+    if ('notConnected' in result)
+      return text(
+        `${parsed.def.name} is not connected. Connect it with \`/thread connect ${parsed.def.id}\`.`,
+      );
     return testResultMessage(parsed.def, result);
   },
 };

@@ -4,7 +4,12 @@ import { dashboardRows } from '../../../domain/connections/dashboard.js';
 import { dashboardView } from '../../../views/home/dashboard.js';
 
 /** Publishes the connector dashboard to one user's Home tab (also after connect, test, disconnect). */
-export async function publishHome(services: Services, teamId: string, userId: string, note?: string): Promise<void> {
+export async function publishHome(
+  services: Services,
+  teamId: string,
+  userId: string,
+  note?: string,
+): Promise<void> {
   const rows = await dashboardRows(services.db, teamId);
   const client = await services.slackClient(teamId);
   await client.views.publish({ user_id: userId, view: dashboardView(rows, { note }) });

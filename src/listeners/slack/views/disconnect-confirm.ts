@@ -20,7 +20,12 @@ export function registerDisconnectConfirm(app: App, services: Services): void {
     }
     if (!(await canManage(services, teamId, body.user.id))) {
       await ack();
-      await publishHome(services, teamId, body.user.id, `Only workspace admins and Thread admins can disconnect ${def.name}.`);
+      await publishHome(
+        services,
+        teamId,
+        body.user.id,
+        `Only workspace admins and Thread admins can disconnect ${def.name}.`,
+      );
       return;
     }
     await ack();

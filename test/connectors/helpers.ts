@@ -1,0 +1,44 @@
+/** Driving the connect flow like a person would: command → link → consent → callback page. */
+import type { OAuthEmulator } from '../emulators/oauth-provider.js';
+import type { TestApp } from '../helpers/app.js';
+
+export function linkFrom(reply: Record<string, unknown>): string {
+  const blocks = reply.blocks as { accessory?: { url?: string } }[];
+  const url = blocks.find((b) => b.accessory?.url)?.accessory?.url;
+  if (!url) throw new Error(`no link in ${JSON.stringify(reply).slice(0, 300)}`);
+  return url;
+}
+
+/** Follows our start link to the provider, consents there, and lands on our callback. */
+export async function completeConsent(
+  emulator: OAuthEmulator,
+  link: string,
+  choice: 'approve' | 'deny' = 'approve',
+): Promise<{ status: number; html: string; callbackUrl: string }> {
+  const start = await fetch(link, { redirect: 'manual' });
+  if (start.status !== 302) throw new Error(`start answered ${start.status}: ${await start.text()}`);
+  const callbackUrl = await emulator.consent(start.headers.get('location')!, choice);
+  const res = await fetch(callbackUrl, { redirect: 'manual' });
+  return { status: res.status, html: await res.text(), callbackUrl };
+}
+
+export async function connectVia(app: TestApp, emulator: OAuthEmulator, provider: string, verb = 'connect') {
+  const reply = await app.commandReply(`${verb} ${provider}`);
+  return completeConsent(emulator, linkFrom(reply));
+}
+
+export function dmsTo(app: TestApp, userId: string): string[] {
+  return app.slack
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === `D${userId}`)
+    .map((c) => String(c.args.text));
+}
+
+export async function connectionRow(app: TestApp, provider: string) {
+  return app.thread.services.db
+    .selectFrom('connections')
+    .selectAll()
+    .where('team_id', '=', app.teamId)
+    .where('provider', '=', provider)
+    .executeTakeFirst();
+}

@@ -1,0 +1,27 @@
+/**
+ * Helpers for the failure half of provider tests: run a call that must fail and see how the provider
+ * classified it, and an address where nothing listens (the "provider unreachable" case).
+ */
+import { createServer } from 'node:net';
+import type { ProviderDefinition, ProviderError } from '../../src/providers/types.js';
+
+export async function classifiedFailure(
+  provider: ProviderDefinition,
+  call: () => Promise<unknown>,
+): Promise<ProviderError> {
+  try {
+    await call();
+  } catch (err) {
+    return provider.classifyError(err);
+  }
+  throw new Error(`${provider.id}: expected the call to fail, it succeeded`);
+}
+
+/** http://127.0.0.1:<port> of a port that was just free: connecting to it is refused. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,194 @@
+/**
+ * Microsoft emulator: login.microsoftonline.com v2.0 endpoints over http (body client auth, PKCE S256,
+ * every refresh returns a new refresh token while the old one stays valid, AADSTS-coded errors), and
+ * Microsoft Graph over **https** — the Graph client only sends the bearer token to https URLs — on a
+ * second server with a certificate made at start. The Graph server forwards to the OAuth emulator's API
+ * handler, so tokens are checked and `failNext('api', …)` faults apply exactly as for the others.
+ */
+import { randomUUID } from 'node:crypto';
+import { type EmulatorRequest, type EmulatorResponse, serve } from './http.js';
+import { type OAuthEmulator, startOAuthEmulator, type TokenRecord } from './oauth-provider.js';
+import { selfSignedCert } from './tls.js';
+
+const CODES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'InvalidAuthenticationToken',
+  403: 'ErrorAccessDenied',
+  404: 'ResourceNotFound',
+  429: 'TooManyRequests',
+  500: 'generalException',
+  503: 'serviceNotAvailable',
+};
+
+/** Graph's error body: `{error: {code, message, innerError: {date, request-id, client-request-id}}}`. */
+export function graphError(
+  status: number,
+  message = `HTTP ${status}`,
+  code = CODES[status] ?? 'UnknownError',
+) {
+  const id = randomUUID();
+  return {
+    error: {
+      code,
+      message,
+      innerError: { date: new Date().toISOString(), 'request-id': id, 'client-request-id': id },
+    },
+  };
+}
+
+/** The AADSTS code and sentence Microsoft puts first in `error_description`, per OAuth error. */
+const AADSTS: Record<string, [number, string]> = {
+  invalid_grant: [700082, 'The refresh token has expired due to inactivity.'],
+  invalid_client: [7000215, 'Invalid client secret provided.'],
+  invalid_request: [900144, 'The request body must contain a required parameter.'],
+};
+
+export interface MicrosoftEmulator extends OAuthEmulator {
+  env: Record<string, string>;
+  /** The Graph server's base URL (https). */
+  graphUrl: string;
+  /** PEM of the Graph server's self-signed certificate: trust it with `trustGraphCertificates`. */
+  graphCa: string;
+  user: { id: string; displayName: string; mail: string; userPrincipalName: string };
+  tenant: { id: string; displayName: string };
+  events: { id: string; subject: string; start: string; end: string }[];
+  apiError(status: number, message?: string): unknown;
+}
+
+export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
+  const user = {
+    id: '6e7b768e-07e2-4810-8459-485f84f8f204',
+    displayName: 'Ada Lovelace',
+    mail: 'ada@contoso.example',
+    userPrincipalName: 'ada@contoso.example',
+  };
+  const tenant = { id: '72f988bf-86f1-41af-91ab-2d7cd011db47', displayName: 'Contoso' };
+  const at = (h: number) => new Date(Date.now() + h * 3600_000).toISOString().replace('Z', '0000');
+  const events = [
+    { id: 'AAMkAD1', subject: 'Contoso kickoff', start: at(20), end: at(21) },
+    { id: 'AAMkAD2', subject: 'Fabrikam onboarding', start: at(50), end: at(51) },
+    { id: 'AAMkAD3', subject: 'Next month', start: at(24 * 30), end: at(24 * 30 + 1) },
+  ];
+
+  const graph = (req: EmulatorRequest, token: TokenRecord | undefined): EmulatorResponse => {
+    if (!token)
+      return { status: 401, json: graphError(401, 'Lifetime validation failed, the token is expired.') };
+    const has = (...scopes: string[]) => token.scopes.some((s) => scopes.includes(s.toLowerCase()));
+    const denied = {
+      status: 403,
+      json: graphError(403, 'Access is denied. Check credentials and try again.'),
+    };
+    if (req.method !== 'GET')
+      return { status: 405, json: graphError(405, 'Method not allowed', 'Request_BadRequest') };
+    if (req.path === '/v1.0/me')
+      return has('user.read') ? { json: { '@odata.context': 'me', ...user } } : denied;
+    if (req.path === '/v1.0/organization') return has('user.read') ? { json: { value: [tenant] } } : denied;
+    if (req.path === '/v1.0/me/calendarView') {
+      if (!has('calendars.read', 'calendars.readwrite')) return denied;
+      const q = req.url.searchParams;
+      const from = Date.parse(q.get('startDateTime') ?? '');
+      const to = Date.parse(q.get('endDateTime') ?? '');
+      if (Number.isNaN(from) || Number.isNaN(to)) {
+        return {
+          status: 400,
+          json: graphError(
+            400,
+            'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+            'ErrorInvalidParameter',
+          ),
+        };
+      }
+      const top = Number(q.get('$top') ?? 10);
+      const hits = events.filter(
+        (e) => Date.parse(`${e.end.slice(0, 19)}Z`) > from && Date.parse(`${e.start.slice(0, 19)}Z`) < to,
+      );
+      return {
+        json: {
+          '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendarView",
+          value: hits.slice(0, top).map((e) => ({
+            id: e.id,
+            subject: e.subject,
+            start: { dateTime: e.start, timeZone: 'UTC' },
+            end: { dateTime: e.end, timeZone: 'UTC' },
+          })),
+          ...(hits.length > top ? { '@odata.nextLink': `${req.url.pathname}?$skip=${top}` } : {}),
+        },
+      };
+    }
+    return {
+      status: 404,
+      json: graphError(404, `Resource not found for the segment '${req.path.split('/').pop()}'.`),
+    };
+  };
+
+  const emulator = await startOAuthEmulator({
+    name: 'microsoft',
+    paths: { authorize: '/common/oauth2/v2.0/authorize', token: '/common/oauth2/v2.0/token' },
+    clientAuth: 'body',
+    tokenBody: 'form',
+    pkce: 'optional',
+    rotateRefreshTokens: true,
+    keepOldRefreshToken: true,
+    accessTokenTtl: 3599,
+    reportScope: true,
+    extraTokenFields: () => ({ token_type: 'Bearer', ext_expires_in: 3599 }),
+    oauthError: (error, description) => {
+      const [code, sentence] = AADSTS[error] ?? [90000, 'The request failed.'];
+      const [trace, correlation, timestamp] = [randomUUID(), randomUUID(), new Date().toISOString()];
+      return {
+        status: error === 'invalid_client' ? 401 : 400,
+        json: {
+          error,
+          error_description: `AADSTS${code}: ${sentence} (${description}) Trace ID: ${trace} Correlation ID: ${correlation} Timestamp: ${timestamp}`,
+          error_codes: [code],
+          timestamp,
+          trace_id: trace,
+          correlation_id: correlation,
+        },
+      };
+    },
+    api: (req, { token }) => graph(req, token),
+  });
+
+  // Graph over https: relay to the OAuth emulator (plain http, loopback) so its token checks and fault
+  // queue apply; only Graph's versioned paths are served.
+  const tls = selfSignedCert();
+  const graphServer = await serve(async (req) => {
+    if (!/^\/(v1\.0|beta)\//.test(req.path))
+      return { status: 404, json: graphError(404, 'Invalid version.') };
+    const res = await fetch(`${emulator.url}${req.url.pathname}${req.url.search}`, {
+      method: req.method,
+      headers: {
+        ...(req.headers.authorization ? { authorization: String(req.headers.authorization) } : {}),
+        ...(req.headers['content-type'] ? { 'content-type': String(req.headers['content-type']) } : {}),
+      },
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.rawBody,
+    });
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'retry-after', 'www-authenticate']) {
+      const v = res.headers.get(name);
+      if (v) headers[name] = v;
+    }
+    return { status: res.status, headers, text: await res.text() };
+  }, tls);
+
+  const closeOAuth = emulator.close;
+  return Object.assign(emulator, {
+    graphUrl: graphServer.url,
+    graphCa: tls.cert,
+    user,
+    tenant,
+    events,
+    apiError: graphError,
+    async close() {
+      await Promise.all([graphServer.close(), closeOAuth()]);
+    },
+    env: {
+      MICROSOFT_CLIENT_ID: emulator.clientId,
+      MICROSOFT_CLIENT_SECRET: emulator.clientSecret,
+      MICROSOFT_AUTHORIZE_URL: `${emulator.url}/common/oauth2/v2.0/authorize`,
+      MICROSOFT_TOKEN_URL: `${emulator.url}/common/oauth2/v2.0/token`,
+      MICROSOFT_API_URL: `${graphServer.url}/`,
+    },
+  });
+}

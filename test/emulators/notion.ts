@@ -1,0 +1,178 @@
+/**
+ * Notion emulator: OAuth as Notion does it (HTTP Basic client auth, JSON token body, no PKCE, `owner`
+ * in the authorize URL, refresh rotates the pair, and the token response describes the workspace:
+ * workspace_id, workspace_name, bot_id, owner), JSON+Basic revocation, and the API subset the SDK
+ * calls: `users/me` (the bot) and `search`. Requests must carry Notion-Version, as Notion requires.
+ * Errors are Notion's `{ object: 'error', status, code, message, request_id }`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EmulatorRequest, EmulatorResponse } from './http.js';
+import { type ApiContext, startOAuthEmulator } from './oauth-provider.js';
+import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+
+const PATHS = {
+  authorize: '/v1/oauth/authorize',
+  token: '/v1/oauth/token',
+  revoke: '/v1/oauth/revoke',
+};
+
+export interface NotionEmulator extends ProviderEmulator {
+  workspace: { id: string; name: string; botId: string };
+  /** What the user shared with the integration on the consent screen. */
+  shared: Array<Record<string, unknown>>;
+}
+
+const ERRORS: Record<number, [string, string]> = {
+  400: ['invalid_request', 'Invalid request.'],
+  401: ['unauthorized', 'API token is invalid.'],
+  403: ['restricted_resource', 'Insufficient permissions for this endpoint.'],
+  404: ['object_not_found', 'Could not find object.'],
+  429: ['rate_limited', 'You have been rate limited. Please try again in a few minutes.'],
+  503: ['service_unavailable', 'Notion is unavailable, please try again later.'],
+};
+
+function errorBody(status: number, message?: string, code?: string): unknown {
+  const [known, text] = ERRORS[status] ?? ['internal_server_error', 'Unexpected error occurred.'];
+  return { object: 'error', status, code: code ?? known, message: message ?? text, request_id: randomUUID() };
+}
+
+const fail = (status: number, message?: string, code?: string): EmulatorResponse => ({
+  status,
+  json: errorBody(status, message, code),
+});
+
+export async function startNotionEmulator(): Promise<NotionEmulator> {
+  const workspace = { id: randomUUID(), name: 'Acme HQ', botId: randomUUID() };
+  const owner = {
+    type: 'user',
+    user: {
+      object: 'user',
+      id: randomUUID(),
+      name: 'Casey CSM',
+      avatar_url: null,
+      type: 'person',
+      person: { email: 'casey@acme.com' },
+    },
+  };
+  const shared = [page('Onboarding playbook'), dataSource('Customer onboarding')];
+
+  const api = (req: EmulatorRequest, ctx: ApiContext): EmulatorResponse => {
+    if (!ctx.token) return fail(401);
+    if (!req.headers['notion-version']) {
+      return fail(
+        400,
+        'Notion-Version header failed validation: Notion-Version header should be defined.',
+        'missing_version',
+      );
+    }
+    if (req.path === '/v1/users/me' && req.method === 'GET') {
+      return {
+        json: {
+          object: 'user',
+          id: workspace.botId,
+          name: 'Thread',
+          avatar_url: null,
+          type: 'bot',
+          bot: {
+            owner,
+            workspace_name: workspace.name,
+            workspace_id: workspace.id,
+            workspace_limits: { max_file_upload_size_in_bytes: 5_368_709_120 },
+          },
+          request_id: randomUUID(),
+        },
+      };
+    }
+    if (req.path === '/v1/search' && req.method === 'POST') {
+      const size = Math.min(100, Number(req.body.page_size ?? 100));
+      const start = Number(req.body.start_cursor ?? 0);
+      const results = shared.slice(start, start + size);
+      const more = start + size < shared.length;
+      return {
+        json: {
+          object: 'list',
+          results,
+          next_cursor: more ? String(start + size) : null,
+          has_more: more,
+          type: 'page_or_data_source',
+          page_or_data_source: {},
+          request_id: randomUUID(),
+        },
+      };
+    }
+    return fail(400, `Invalid request URL.`, 'invalid_request_url');
+  };
+
+  const core = await startOAuthEmulator({
+    name: 'notion',
+    paths: PATHS,
+    clientAuth: 'basic',
+    tokenBody: 'json',
+    pkce: 'none',
+    rotateRefreshTokens: true,
+    extraTokenFields: () => ({
+      bot_id: workspace.botId,
+      workspace_id: workspace.id,
+      workspace_name: workspace.name,
+      workspace_icon: null,
+      owner,
+      duplicated_template_id: null,
+      request_id: randomUUID(),
+    }),
+    api,
+  });
+  const emulator = withProviderExtras(core, { prefix: 'NOTION', paths: PATHS, apiPath: '', errorBody });
+  return Object.assign(emulator, { workspace, shared });
+}
+
+const stamp = () => new Date().toISOString();
+
+function page(title: string): Record<string, unknown> {
+  const id = randomUUID();
+  return {
+    object: 'page',
+    id,
+    created_time: stamp(),
+    last_edited_time: stamp(),
+    archived: false,
+    in_trash: false,
+    parent: { type: 'workspace', workspace: true },
+    properties: { title: { id: 'title', type: 'title', title: [richText(title)] } },
+    url: `https://www.notion.so/${id.replaceAll('-', '')}`,
+    public_url: null,
+  };
+}
+
+function dataSource(title: string): Record<string, unknown> {
+  return {
+    object: 'data_source',
+    id: randomUUID(),
+    created_time: stamp(),
+    last_edited_time: stamp(),
+    title: [richText(title)],
+    parent: { type: 'database_id', database_id: randomUUID() },
+    properties: {
+      Name: { id: 'title', name: 'Name', type: 'title', title: {} },
+      Status: { id: 'stat', name: 'Status', type: 'status', status: { options: [], groups: [] } },
+    },
+    archived: false,
+    in_trash: false,
+  };
+}
+
+function richText(content: string) {
+  return {
+    type: 'text',
+    text: { content, link: null },
+    plain_text: content,
+    href: null,
+    annotations: {
+      bold: false,
+      italic: false,
+      strikethrough: false,
+      underline: false,
+      code: false,
+      color: 'default',
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * HubSpot through the real @hubspot/api-client against the emulator: identity, the test call, error
+ * mapping for every fault class, and HubSpot's own revocation (DELETE of the refresh token).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubspotClient } from '../../src/providers/hubspot/client.js';
+import { hubspot } from '../../src/providers/hubspot/index.js';
+import type { ProviderApiContext } from '../../src/providers/types.js';
+import { classifiedFailure, closedPortUrl } from '../emulators/failures.js';
+import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot.js';
+import { connectThroughOAuth } from '../emulators/oauth-dance.js';
+
+describe('hubspot provider', () => {
+  let emulator: HubSpotEmulator;
+  let ctx: ProviderApiContext;
+  let refreshToken: string;
+
+  const connect = async () => {
+    const tokens = await connectThroughOAuth(emulator, hubspot);
+    refreshToken = String(tokens.refresh_token);
+    ctx = { accessToken: String(tokens.access_token), apiUrl: emulator.env.HUBSPOT_API_URL ?? '', meta: {} };
+  };
+
+  beforeAll(async () => {
+    emulator = await startHubSpotEmulator();
+    await connect();
+  });
+  afterAll(() => emulator.close());
+
+  it('gets HubSpot-shaped tokens: 30-minute access token and a refresh token', async () => {
+    const tokens = await connectThroughOAuth(emulator, hubspot);
+    expect(tokens.expires_in).toBe(1800);
+    expect(typeof tokens.refresh_token).toBe('string');
+  });
+
+  it('identifies the portal and reports the scopes really granted', async () => {
+    const identity = await hubspot.identify(ctx);
+    expect(identity.accountId).toBe('1234567');
+    expect(identity.label).toBe('acme.com (portal 1234567)');
+    expect(identity.grantedScopes).toEqual(hubspot.oauth.scopes);
+  });
+
+  it('reads a deal as its test call', async () => {
+    await expect(hubspot.testCall(ctx)).resolves.toBe('Read 1 deal');
+  });
+
+  it('maps provider faults to neutral codes, keeping HubSpot’s message', async () => {
+    emulator.failNext('api', emulator.fault(403));
+    const denied = await classifiedFailure(hubspot, () => hubspot.testCall(ctx));
+    expect(denied.code).toBe('permission_denied');
+    expect(denied.details.providerMessage).toMatch(/required scopes/);
+
+    emulator.failNext('api', emulator.fault(429, { retryAfter: 7 }));
+    const limited = await classifiedFailure(hubspot, () => hubspot.testCall(ctx));
+    expect(limited.code).toBe('rate_limited');
+    expect(limited.details.retryAfterSeconds).toBe(7);
+
+    emulator.failNext('api', emulator.fault(500));
+    expect((await classifiedFailure(hubspot, () => hubspot.testCall(ctx))).code).toBe('temporary');
+  });
+
+  it('maps an unreachable HubSpot to temporary', async () => {
+    const dead = { ...ctx, apiUrl: await closedPortUrl() };
+    expect((await classifiedFailure(hubspot, () => hubspot.testCall(dead))).code).toBe('temporary');
+  });
+
+  it('maps a dead refresh token (HubSpot’s BAD_REFRESH_TOKEN) to grant_revoked', async () => {
+    const oauth = hubspotClient({ accessToken: '', apiUrl: ctx.apiUrl, meta: {} }).oauth.tokensApi;
+    const dead = () =>
+      oauth.create(
+        'refresh_token',
+        undefined,
+        undefined,
+        emulator.clientId,
+        emulator.clientSecret,
+        'rt_dead',
+      );
+    expect((await classifiedFailure(hubspot, dead)).code).toBe('grant_revoked');
+  });
+
+  it('revokes by deleting the refresh token, which ends the grant', async () => {
+    await hubspot.revoke!({
+      tokens: { accessToken: ctx.accessToken, refreshToken },
+      revokeUrl: emulator.env.HUBSPOT_REVOKE_URL ?? '',
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+    });
+    expect(emulator.revocations).toContain(refreshToken);
+    expect((await classifiedFailure(hubspot, () => hubspot.testCall(ctx))).code).toBe('token_expired');
+    await connect();
+  });
+
+  it('treats a grant the provider revoked as an expired token (401)', async () => {
+    emulator.revokeAllGrants();
+    const expired = await classifiedFailure(hubspot, () => hubspot.testCall(ctx));
+    expect(expired.code).toBe('token_expired');
+    expect(expired.details.status).toBe(401);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Notion through the real @notionhq/client against the emulator: the workspace as identity, shared pages
+ * as the test call, error mapping for every fault class, and revocation (JSON + Basic, via the SDK).
+ */
+import { Client, LogLevel } from '@notionhq/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notion } from '../../src/providers/notion/index.js';
+import type { ProviderApiContext } from '../../src/providers/types.js';
+import { classifiedFailure, closedPortUrl } from '../emulators/failures.js';
+import { type NotionEmulator, startNotionEmulator } from '../emulators/notion.js';
+import { connectThroughOAuth } from '../emulators/oauth-dance.js';
+
+describe('notion provider', () => {
+  let emulator: NotionEmulator;
+  let ctx: ProviderApiContext;
+  let tokens: Record<string, unknown>;
+
+  const connect = async () => {
+    tokens = await connectThroughOAuth(emulator, notion);
+    ctx = { accessToken: String(tokens.access_token), apiUrl: emulator.env.NOTION_API_URL ?? '', meta: {} };
+  };
+
+  beforeAll(async () => {
+    emulator = await startNotionEmulator();
+    await connect();
+  });
+  afterAll(() => emulator.close());
+
+  it('gets Notion-shaped tokens describing the workspace', () => {
+    expect(tokens.workspace_id).toBe(emulator.workspace.id);
+    expect(tokens.workspace_name).toBe('Acme HQ');
+    expect(tokens.bot_id).toBe(emulator.workspace.botId);
+    expect(typeof tokens.refresh_token).toBe('string');
+  });
+
+  it('identifies the workspace through the bot user', async () => {
+    const identity = await notion.identify(ctx);
+    expect(identity.accountId).toBe(emulator.workspace.id);
+    expect(identity.label).toBe('Acme HQ workspace');
+    expect(identity.meta?.bot_id).toBe(emulator.workspace.botId);
+  });
+
+  it('counts what was shared with it as its test call', async () => {
+    await expect(notion.testCall(ctx)).resolves.toBe('2 shared pages or databases visible');
+  });
+
+  it('maps provider faults to neutral codes, keeping Notion’s message', async () => {
+    emulator.failNext('api', emulator.fault(403));
+    const denied = await classifiedFailure(notion, () => notion.testCall(ctx));
+    expect(denied.code).toBe('permission_denied');
+    expect(denied.details.providerMessage).toBe('Insufficient permissions for this endpoint.');
+
+    emulator.failNext('api', emulator.fault(429, { retryAfter: 7 }));
+    const limited = await classifiedFailure(notion, () => notion.testCall(ctx));
+    expect(limited.code).toBe('rate_limited');
+    expect(limited.details.retryAfterSeconds).toBe(7);
+
+    emulator.failNext('api', emulator.fault(500));
+    expect((await classifiedFailure(notion, () => notion.testCall(ctx))).code).toBe('temporary');
+  });
+
+  it('maps an unreachable Notion to temporary', async () => {
+    const dead = { ...ctx, apiUrl: await closedPortUrl() };
+    expect((await classifiedFailure(notion, () => notion.testCall(dead))).code).toBe('temporary');
+  });
+
+  it('maps a dead refresh token (invalid_grant) to grant_revoked', async () => {
+    const oauth = new Client({ baseUrl: ctx.apiUrl, retry: false, logLevel: LogLevel.ERROR }).oauth;
+    const dead = () =>
+      oauth.token({
+        grant_type: 'refresh_token',
+        refresh_token: 'rt_dead',
+        client_id: emulator.clientId,
+        client_secret: emulator.clientSecret,
+      });
+    expect((await classifiedFailure(notion, dead)).code).toBe('grant_revoked');
+  });
+
+  it('revokes with JSON + Basic through the SDK, which ends the grant', async () => {
+    await notion.revoke!({
+      tokens: { accessToken: ctx.accessToken },
+      revokeUrl: emulator.env.NOTION_REVOKE_URL ?? '',
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+    });
+    expect(emulator.revocations).toContain(ctx.accessToken);
+    expect((await classifiedFailure(notion, () => notion.testCall(ctx))).code).toBe('token_expired');
+    await connect();
+  });
+
+  it('treats a grant the provider revoked as an expired token (401 unauthorized)', async () => {
+    emulator.revokeAllGrants();
+    const expired = await classifiedFailure(notion, () => notion.identify(ctx));
+    expect(expired.code).toBe('token_expired');
+    expect(expired.details.status).toBe(401);
+    expect(expired.details.providerMessage).toBe('API token is invalid.');
+  });
+});
