@@ -53,7 +53,6 @@ export async function requestToken(
       `${def.name} answered the token request with something that is not a token.`,
       {
         status: res.status,
-        providerMessage: 'malformed token response',
       },
     );
   }

@@ -1,0 +1,223 @@
+/** Bad input and attacks on the connect flow and the dashboard: each one refused clearly, nothing lost. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { blocksToText } from '../../src/views/plain-text.js';
+import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { completeConsent, connectionRow, connectVia, linkFrom } from './helpers.js';
+
+let emulators: ProviderEmulators;
+let app: TestApp;
+
+beforeAll(async () => {
+  emulators = await startProviderEmulators();
+  app = await startTestApp({ env: emulators.env });
+});
+afterAll(async () => {
+  await app?.stop();
+  await emulators?.close();
+});
+beforeEach(async () => {
+  await app.thread.services.db.deleteFrom('connections').execute();
+});
+
+const hubspot = () => emulators.byId.hubspot!;
+const text = (m: Record<string, unknown>) => blocksToText(m.blocks as unknown[]);
+
+async function freshLink(provider = 'hubspot', user = 'UADMIN') {
+  return linkFrom(await app.commandReply(`connect ${provider}`, user));
+}
+
+async function callbackFor(provider = 'hubspot') {
+  const start = await fetch(await freshLink(provider), { redirect: 'manual' });
+  return emulators.byId[provider]!.consent(start.headers.get('location')!);
+}
+
+describe('OAuth state', () => {
+  it('a tampered state is refused and nothing is exchanged', async () => {
+    const cb = new URL(await callbackFor());
+    cb.searchParams.set('state', `${cb.searchParams.get('state')}x`);
+    const before = hubspot().tokenRequests.authorization_code;
+    const res = await fetch(cb);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('This link is not valid');
+    expect(hubspot().tokenRequests.authorization_code).toBe(before);
+    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+  });
+
+  it('an expired link says so and offers the command for a new one', async () => {
+    const link = await freshLink();
+    await app.thread.services.db
+      .updateTable('oauth_states')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
+    const res = await fetch(link, { redirect: 'manual' });
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    expect(html).toContain('This link has expired');
+    expect(html).toContain('/thread connect hubspot');
+  });
+
+  it('a replayed callback is refused: one connection, one code exchange', async () => {
+    const cb = await callbackFor();
+    expect((await fetch(cb)).status).toBe(200);
+    const exchanges = hubspot().tokenRequests.authorization_code;
+    const replay = await fetch(cb);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('This link was already used');
+    expect(hubspot().tokenRequests.authorization_code).toBe(exchanges);
+  });
+
+  it("a state made for one provider does not complete another's callback", async () => {
+    const cb = new URL(await callbackFor('hubspot'));
+    const other = new URL(cb.pathname.replace('/hubspot/', '/salesforce/') + cb.search, app.url);
+    const res = await fetch(other);
+    expect(res.status).toBe(400);
+    expect(await connectionRow(app, 'salesforce')).toBeUndefined();
+  });
+
+  it('the connection lands in the team that asked for the link, whoever opens it', async () => {
+    await connectVia(app, hubspot(), 'hubspot');
+    const rows = await app.thread.services.db.selectFrom('connections').select(['team_id']).execute();
+    expect(rows).toEqual([{ team_id: app.teamId }]);
+  });
+
+  it('a callback without state or without code is refused', async () => {
+    expect((await fetch(`${app.url}/oauth/hubspot/callback?code=abc`)).status).toBe(400);
+    const cb = new URL(await callbackFor());
+    cb.searchParams.delete('code');
+    const res = await fetch(cb);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('/thread connect hubspot');
+  });
+
+  it('cancelling at the provider (access_denied) changes nothing and says so', async () => {
+    const page = await completeConsent(hubspot(), await freshLink(), 'deny');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Connecting HubSpot was cancelled');
+    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+  });
+
+  it('a reused authorization code is refused by the provider: clear page, nothing stored', async () => {
+    const first = new URL(await callbackFor());
+    expect((await fetch(first)).status).toBe(200);
+    const before = await connectionRow(app, 'hubspot');
+    const second = new URL(await callbackFor());
+    second.searchParams.set('code', first.searchParams.get('code')!);
+    const res = await fetch(second);
+    const html = await res.text();
+    expect(res.status).toBe(502);
+    expect(html).toContain('HubSpot did not connect');
+    expect(html).not.toMatch(/at \w+ \(/); // no stack trace
+    expect(await connectionRow(app, 'hubspot')).toEqual(before);
+  });
+
+  it('the same flow finished in two browser tabs gives one connection', async () => {
+    const [a, b] = [await callbackFor(), await callbackFor()];
+    const pages = await Promise.all([fetch(a), fetch(b)]);
+    expect(pages.map((p) => p.status)).toEqual([200, 200]);
+    const rows = await app.thread.services.db.selectFrom('connections').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.status).toBe('connected');
+  });
+});
+
+describe('token endpoint failures', () => {
+  it('down (500): a clear page and no half-stored connection', async () => {
+    const vaultRows = async () =>
+      (await app.thread.services.db.selectFrom('thread_vault').selectAll().execute()).length;
+    const before = await vaultRows();
+    hubspot().failNext('token', { status: 503 });
+    const page = await completeConsent(hubspot(), await freshLink());
+    expect(page.status).toBe(502);
+    expect(page.html).toContain('HubSpot did not connect');
+    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+    expect(await vaultRows()).toBe(before);
+  });
+
+  it('garbage (200 with HTML): a clear page and no half-stored connection', async () => {
+    hubspot().failNext('token', { garbage: true });
+    const page = await completeConsent(hubspot(), await freshLink());
+    expect(page.status).toBe(502);
+    expect(page.html.replace(/<[^>]+>/g, ''), page.html).toContain('something that is not a token');
+    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+  });
+});
+
+describe('permissions narrower than requested', () => {
+  it('marks the connection Permission denied and names the missing scopes', async () => {
+    const google = emulators.byId.google!;
+    google.grantScopes(['openid', 'email', 'https://www.googleapis.com/auth/calendar.events']);
+    const page = await connectVia(app, google, 'google');
+    expect(page.html).toContain('without some permissions');
+    expect(page.html).toContain('https://www.googleapis.com/auth/gmail.send');
+    const row = await connectionRow(app, 'google');
+    expect(row?.status).toBe('error');
+    expect(row?.error_code).toBe('permission_denied');
+    const home = blocksToText((await app.openHome()).blocks as unknown[]);
+    expect(home).toContain('Permission denied — Reconnect and grant all the permissions Thread asks for.');
+    expect(home).toContain('Missing permissions: https://www.googleapis.com/auth/gmail.send');
+  });
+});
+
+describe('commands', () => {
+  it('/thread connect salsforce → did you mean salesforce?', async () => {
+    const reply = text(await app.commandReply('connect salsforce'));
+    expect(reply).toContain("I don't know `salsforce` — did you mean `salesforce`?");
+  });
+
+  it('a member who is not an admin is refused politely, naming who can help', async () => {
+    await app.commandReply('admins add <@UOWNER|omar>', 'UADMIN');
+    const reply = text(await app.commandReply('connect hubspot', 'UMEMBER'));
+    expect(reply).toContain('only workspace admins and Thread admins can connect HubSpot');
+    expect(reply).toContain('@UOWNER');
+    expect(
+      await app.thread.services.db
+        .selectFrom('oauth_states')
+        .where('user_id', '=', 'UMEMBER')
+        .selectAll()
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it('a Thread admin who is not a workspace admin may connect', async () => {
+    await app.commandReply('admins add <@UMEMBER|mo>', 'UADMIN');
+    const reply = await app.commandReply('connect hubspot', 'UMEMBER');
+    expect(linkFrom(reply)).toContain('/oauth/hubspot/start');
+    await app.commandReply('admins remove <@UMEMBER|mo>', 'UADMIN');
+  });
+});
+
+describe('dashboard actions are untrusted input', () => {
+  it('a forged action naming another team or a connection id changes nothing', async () => {
+    await connectVia(app, hubspot(), 'hubspot');
+    const row = await connectionRow(app, 'hubspot');
+    for (const value of [row!.id, 'T0OTHER:hubspot', '../hubspot']) {
+      expect((await app.action('connector.disconnect', value)).status).toBe(200);
+    }
+    // A signed request from another workspace, naming our provider: acts only within that workspace.
+    await app.viewSubmission('connector.disconnect_confirm', 'hubspot', 'UADMIN').catch(() => undefined);
+    const forged = await app.action('connector.disconnect', 'hubspot', 'UADMIN', 'T0OTHER');
+    expect(forged.status).toBeLessThan(500);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(app.slack.callsTo('views.open').filter((c) => JSON.stringify(c.args).includes(row!.id))).toEqual(
+      [],
+    );
+  });
+
+  it('a non-admin pressing Disconnect is refused and the connection stays', async () => {
+    await connectVia(app, hubspot(), 'hubspot');
+    await app.action('connector.disconnect', 'hubspot', 'UMEMBER');
+    await app.until(() => {
+      const home = app.slack.homeOf('UMEMBER');
+      return (
+        home &&
+        blocksToText(home.blocks as unknown[]).includes(
+          'Only workspace admins and Thread admins can disconnect HubSpot',
+        )
+      );
+    }, 'refusal on Home');
+    await app.viewSubmission('connector.disconnect_confirm', 'hubspot', 'UMEMBER');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await connectionRow(app, 'hubspot'))?.status).toBe('connected');
+  });
+});
