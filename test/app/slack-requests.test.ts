@@ -140,7 +140,9 @@ describe('App Home', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(text).toMatch(/HubSpot {3}⚪ Available/);
     expect(text).toMatch(/Slack {3}✅ Connected/);
-    expect(text).toMatch(/Zoom.*Coming soon/);
+    // Zoom was "coming soon" in the seed; its connection works now and is labelled Beta.
+    expect(text).toMatch(/Zoom \(Beta\) {3}⚪ Available/);
+    expect(text).toMatch(/HubSpot {3}⚪ Available[\s\S]*?\[ Connect \]/);
     expect(text).toContain('Workflow triggers · Two-way sync');
     expect(text).toContain('Sales intelligence');
   });

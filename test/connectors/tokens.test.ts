@@ -1,0 +1,114 @@
+/** Token lifecycle: single-flight refresh, retries and recovery, the scheduled refresh, log pruning. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimSlot, JOBS, runJobOnce } from '../../src/app/scheduler.js';
+import { addLog, pruneLogs } from '../../src/domain/connections/logs.js';
+import { refreshDueConnections } from '../../src/domain/connections/refresh-job.js';
+import { getAccessToken, readTokens } from '../../src/domain/connections/tokens.js';
+import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { connectionRow, connectVia, dmsTo } from './helpers.js';
+
+let emulators: ProviderEmulators;
+let app: TestApp;
+
+beforeAll(async () => {
+  emulators = await startProviderEmulators();
+  app = await startTestApp({ env: emulators.env });
+  await connectVia(app, emulators.byId.notion!, 'notion');
+});
+afterAll(async () => {
+  await app?.stop();
+  await emulators?.close();
+});
+
+async function expireNow(provider: string) {
+  const row = (await connectionRow(app, provider))!;
+  const tokens = await readTokens(app.thread.services, row);
+  await app.thread.services.vault.update(
+    row.token_secret_id!,
+    JSON.stringify({ ...tokens, expiresAt: new Date(Date.now() - 1000).toISOString() }),
+  );
+  return row;
+}
+
+describe('getAccessToken', () => {
+  it('200 concurrent callers on an expired connection cause exactly one refresh (rotating provider)', async () => {
+    const notion = emulators.byId.notion!;
+    const row = await expireNow('notion');
+    const before = notion.tokenRequests.refresh_token;
+    const tokens = await Promise.all(
+      Array.from({ length: 200 }, () => getAccessToken(app.thread.services, row.id)),
+    );
+    expect(notion.tokenRequests.refresh_token).toBe(before + 1);
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
+  });
+
+  it('429s are retried honouring Retry-After; Error shows only when it persists, then recovers by itself', async () => {
+    const notion = emulators.byId.notion!;
+    const services = app.thread.services;
+    const row = await expireNow('notion');
+    for (let i = 0; i < 3; i++) notion.failNext('token', { status: 429, retryAfter: 0 });
+    await expect(getAccessToken(services, row.id)).rejects.toMatchObject({ code: 'rate_limited' });
+    expect((await connectionRow(app, 'notion'))?.status).toBe('connected'); // one failed round: not yet an Error
+    for (let i = 0; i < 6; i++) notion.failNext('token', { status: 503 });
+    await expect(getAccessToken(services, row.id)).rejects.toMatchObject({ code: 'temporary' });
+    await expect(getAccessToken(services, row.id)).rejects.toMatchObject({ code: 'temporary' });
+    let current = await connectionRow(app, 'notion');
+    expect(current?.status).toBe('error');
+    expect(current?.error_code).toBe('temporary');
+    const home = (await app.openHome()).blocks as { text?: { text?: string } }[];
+    expect(JSON.stringify(home)).toContain('Provider rate limit or outage — retrying');
+    // The provider is back: the scheduled refresh returns the connection to Connected and says so.
+    const dmsBefore = dmsTo(app, 'UADMIN').length;
+    expect(await refreshDueConnections(services)).toMatchObject({ refreshed: 1, failed: 0 });
+    current = await connectionRow(app, 'notion');
+    expect(current?.status).toBe('connected');
+    expect(dmsTo(app, 'UADMIN').slice(dmsBefore).join('\n')).toContain('*Notion* is working again');
+  });
+
+  it('the scheduled refresh renews connections about to expire and leaves fresh ones alone', async () => {
+    const notion = emulators.byId.notion!;
+    const row = await expireNow('notion');
+    await app.thread.services.db
+      .updateTable('connections')
+      .set({ expires_at: new Date(Date.now() + 60_000) })
+      .where('id', '=', row.id)
+      .execute();
+    const before = notion.tokenRequests.refresh_token;
+    await refreshDueConnections(app.thread.services);
+    expect(notion.tokenRequests.refresh_token).toBe(before + 1);
+    await refreshDueConnections(app.thread.services); // now fresh for an hour: nothing to do
+    expect(notion.tokenRequests.refresh_token).toBe(before + 1);
+  });
+});
+
+describe('scheduled jobs', () => {
+  it('a time slot is claimed once, whoever asks', async () => {
+    const services = app.thread.services;
+    const results = await Promise.all([claimSlot(services, 'x', 's1'), claimSlot(services, 'x', 's1')]);
+    expect(results.sort()).toEqual([false, true]);
+    const now = new Date('2026-11-27T03:17:00Z');
+    expect(await runJobOnce(services, JOBS[1]!, now)).toBe(true);
+    expect(await runJobOnce(services, JOBS[1]!, now)).toBe(false);
+  });
+
+  it('integration logs older than 30 days are pruned', async () => {
+    const services = app.thread.services;
+    await addLog(services, {
+      teamId: app.teamId,
+      provider: 'notion',
+      level: 'info',
+      event: 'test',
+      message: 'old one',
+    });
+    await services.db
+      .updateTable('integration_logs')
+      .set({ created_at: new Date(Date.now() - 31 * 86400_000) })
+      .where('message', '=', 'old one')
+      .execute();
+    expect(await pruneLogs(services)).toBeGreaterThanOrEqual(1);
+    const left = await services.db.selectFrom('integration_logs').select('message').execute();
+    expect(left.map((l) => l.message)).not.toContain('old one');
+    expect(left.length).toBeGreaterThan(0);
+  });
+});
