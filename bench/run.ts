@@ -3,6 +3,9 @@
  *
  * 1. `/thread help` ack latency: 500 signed requests at 20 concurrent, Thread (full stack: signature
  *    check, routing, database-backed app) vs a bare Bolt app that acks the same command with a string.
+ * 2. Token refresh single-flight (bench/token-refresh.ts): 200 concurrent getAccessToken() calls on an
+ *    expired connection → exactly one refresh at the provider, on one instance and on two instances
+ *    sharing PostgreSQL (TEST_DATABASE_URL); latency vs the same calls on a fresh connection.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +14,7 @@ import { startSlackEmulator } from '../test/emulators/slack.js';
 import { SIGNING_SECRET, startTestApp } from '../test/helpers/app.js';
 import { postSigned, slashCommandBody } from '../test/helpers/slack-requests.js';
 import { fmt, percentile, runConcurrent } from './load.js';
+import { benchTokenRefresh } from './token-refresh.js';
 
 const TOTAL = 500;
 const CONCURRENCY = 20;
@@ -69,6 +73,7 @@ export async function benchHelpAck() {
 
 async function main() {
   await benchHelpAck();
+  await benchTokenRefresh();
 }
 
 main().then(

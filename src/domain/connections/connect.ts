@@ -64,6 +64,13 @@ export async function completeConnection(
     return { ok: false, error };
   }
   Object.assign(meta, identity.meta ?? {});
+  // A sandbox org looks like production in every other way: say so wherever the account is named.
+  if (record.environment && record.environment !== Object.keys(def.oauth.environments ?? {})[0]) {
+    identity = {
+      ...identity,
+      label: `${identity.label} — ${def.oauth.environments?.[record.environment]?.label ?? record.environment}`,
+    };
+  }
   const requested = def.oauth.scopes;
   const granted = grantedScopes(def, tokens) ?? identity.grantedScopes ?? requested;
   const missing = requested.filter((s) => !granted.includes(s));

@@ -43,7 +43,8 @@ export function connectLinkMessage(
 
 export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {
   const lines = rows.map((r) => {
-    const parts = [`*${r.provider.name}* — ${STATE_LABEL[r.state]}`];
+    const badge = r.provider.badge ? ` (${r.provider.badge})` : '';
+    const parts = [`*${r.provider.name}*${badge} — ${STATE_LABEL[r.state]}`];
     if (r.accountLabel) parts.push(`account ${escapeText(r.accountLabel)}`);
     if (r.connectedBy) parts.push(`connected by ${userMention(r.connectedBy)}`);
     const c = (r as { connection?: { last_success_at: Date | null; last_error_at: Date | null } }).connection;

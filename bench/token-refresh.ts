@@ -1,0 +1,182 @@
+/**
+ * Token refresh under a stampede: 200 concurrent getAccessToken() calls on an expired connection must
+ * cost exactly one refresh request at the provider —
+ *   (a) one app instance (embedded PGlite);
+ *   (b) two app instances on one PostgreSQL (TEST_DATABASE_URL), 100 calls each, concurrently.
+ * Baseline in the same run: 200 concurrent calls on a fresh (not expired) connection.
+ *
+ * In (b) both instances live in this process. So that instance B does not share instance A's in-process
+ * single-flight map (a module-level Map in tokens.ts), B calls its own copy of the tokens module — as a
+ * second process would — and the two meet only at the connection's row lock in Postgres.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Services } from '../src/app/services.js';
+import * as tokensA from '../src/domain/connections/tokens.js';
+import { connectionRow, connectVia } from '../test/connectors/helpers.js';
+import { type ProviderEmulators, startProviderEmulators } from '../test/emulators/providers.js';
+import { startSlackEmulator } from '../test/emulators/slack.js';
+import { startTestApp, type TestApp } from '../test/helpers/app.js';
+import { fmt, percentile } from './load.js';
+
+type TokensModule = typeof tokensA;
+type GetAccessToken = TokensModule['getAccessToken'];
+
+const CALLS = 200;
+const PROVIDER = 'hubspot';
+
+interface Burst {
+  latencies: number[];
+  refreshes: number;
+}
+
+/** Makes the connection expired both in its row and in the stored token set. */
+async function expire(services: Services, connectionId: string) {
+  const past = new Date(Date.now() - 60 * 60 * 1000);
+  const row = await services.db
+    .selectFrom('connections')
+    .selectAll()
+    .where('id', '=', connectionId)
+    .executeTakeFirstOrThrow();
+  if (!row.token_secret_id) throw new Error('the connection has no stored tokens');
+  const tokens = JSON.parse(await services.vault.get(row.token_secret_id)) as Record<string, unknown>;
+  tokens.expiresAt = past.toISOString();
+  await services.vault.update(row.token_secret_id, JSON.stringify(tokens));
+  await services.db
+    .updateTable('connections')
+    .set({ expires_at: past })
+    .where('id', '=', connectionId)
+    .execute();
+}
+
+/** `callers` each fire their share of the calls at once; latency per call, refreshes counted at the provider. */
+async function burst(
+  emulators: ProviderEmulators,
+  connectionId: string,
+  callers: { services: Services; getAccessToken: GetAccessToken; calls: number }[],
+): Promise<Burst> {
+  const emulator = emulators.byId[PROVIDER]!;
+  const before = emulator.tokenRequests.refresh_token;
+  const latencies: number[] = [];
+  const tokens = new Set<string>();
+  await Promise.all(
+    callers.flatMap((c) =>
+      Array.from({ length: c.calls }, async () => {
+        const t0 = performance.now();
+        const { token } = await c.getAccessToken(c.services, connectionId);
+        latencies.push(performance.now() - t0);
+        tokens.add(token);
+      }),
+    ),
+  );
+  if (tokens.size !== 1) throw new Error(`the calls saw ${tokens.size} different access tokens`);
+  return { latencies, refreshes: emulator.tokenRequests.refresh_token - before };
+}
+
+function report(label: string, expired: Burst, baseline: Burst): boolean {
+  const p = (b: Burst, q: number) => percentile(b.latencies, q);
+  const ok = expired.refreshes === 1 && baseline.refreshes === 0;
+  console.log(`  ${label}`);
+  console.log(
+    `    expired  ${String(expired.latencies.length).padStart(3)} calls   refresh requests at provider: ${expired.refreshes} ${expired.refreshes === 1 ? '✓' : '✗ (expected 1)'}   p50 ${fmt(p(expired, 50)).padStart(10)}   p99 ${fmt(p(expired, 99)).padStart(10)}`,
+  );
+  console.log(
+    `    fresh    ${String(baseline.latencies.length).padStart(3)} calls   refresh requests at provider: ${baseline.refreshes} ${baseline.refreshes === 0 ? '✓' : '✗ (expected 0)'}   p50 ${fmt(p(baseline, 50)).padStart(10)}   p99 ${fmt(p(baseline, 99)).padStart(10)}`,
+  );
+  console.log(
+    `    ratio expired/fresh: p50 ×${(p(expired, 50) / p(baseline, 50)).toFixed(2)}, p99 ×${(p(expired, 99) / p(baseline, 99)).toFixed(2)}`,
+  );
+  return ok;
+}
+
+async function connect(app: TestApp, emulators: ProviderEmulators): Promise<string> {
+  const page = await connectVia(app, emulators.byId[PROVIDER]!, PROVIDER);
+  if (page.status !== 200) throw new Error(`connecting ${PROVIDER} answered ${page.status}`);
+  const row = await connectionRow(app, PROVIDER);
+  if (row?.status !== 'connected') throw new Error(`${PROVIDER} did not connect`);
+  return row.id;
+}
+
+async function singleInstance(emulators: ProviderEmulators): Promise<boolean> {
+  const app = await startTestApp({ env: { ...emulators.env, LOG_LEVEL: 'warn' } });
+  try {
+    const id = await connect(app, emulators);
+    const callers = [{ services: app.thread.services, getAccessToken: tokensA.getAccessToken, calls: CALLS }];
+    await burst(emulators, id, callers); // warm-up (fresh)
+    const baseline = await burst(emulators, id, callers);
+    await expire(app.thread.services, id);
+    const expired = await burst(emulators, id, callers);
+    return report('(a) one instance, embedded PGlite', expired, baseline);
+  } finally {
+    await app.stop();
+  }
+}
+
+async function freshDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `thread_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function twoInstances(emulators: ProviderEmulators, baseUrl: string): Promise<boolean> {
+  const db = await freshDatabase(baseUrl);
+  const slack = await startSlackEmulator();
+  const encryptionKey = randomBytes(32).toString('base64');
+  const env = { ...emulators.env, LOG_LEVEL: 'warn' };
+  const apps: TestApp[] = [];
+  try {
+    // One after the other: the first one migrates the new database.
+    apps.push(await startTestApp({ databaseUrl: db.url, encryptionKey, env, slack }));
+    apps.push(await startTestApp({ databaseUrl: db.url, encryptionKey, env, slack }));
+    const [a, b] = apps as [TestApp, TestApp];
+    // Instance B's own copy of tokens.ts: its own in-process single-flight map, like another process.
+    const specifier = '../src/domain/connections/tokens.js?instance=b'; // a variable: tsc cannot resolve the query
+    const tokensB = (await import(specifier)) as TokensModule;
+    if (tokensB.getAccessToken === tokensA.getAccessToken) throw new Error('instance B shares tokens.ts');
+    const id = await connect(a, emulators);
+    const callers = [
+      { services: a.thread.services, getAccessToken: tokensA.getAccessToken, calls: CALLS / 2 },
+      { services: b.thread.services, getAccessToken: tokensB.getAccessToken, calls: CALLS / 2 },
+    ];
+    await burst(emulators, id, callers); // warm-up (fresh)
+    const baseline = await burst(emulators, id, callers);
+    await expire(a.thread.services, id);
+    const expired = await burst(emulators, id, callers);
+    return report('(b) two instances on one PostgreSQL, 100 calls each', expired, baseline);
+  } finally {
+    for (const app of apps) await app.stop();
+    await slack.close();
+    await db.drop();
+  }
+}
+
+export async function benchTokenRefresh(): Promise<void> {
+  console.log(`\nToken refresh single-flight — ${CALLS} concurrent getAccessToken() calls, ${PROVIDER}`);
+  const emulators = await startProviderEmulators();
+  let ok = true;
+  try {
+    ok = (await singleInstance(emulators)) && ok;
+    const url = process.env.TEST_DATABASE_URL;
+    if (url) {
+      ok = (await twoInstances(emulators, url)) && ok;
+    } else {
+      console.log('  (b) two instances on one PostgreSQL: skipped — TEST_DATABASE_URL is not set');
+    }
+  } finally {
+    await emulators.close();
+  }
+  if (!ok) throw new Error('token refresh: expected exactly one refresh request at the provider');
+}
