@@ -53,7 +53,7 @@ export class TokenVault {
     if (this.backend === 'supabase_vault') {
       const r = await sql<{
         id: string;
-      }>`select vault.create_secret(${sealed}, ${name}, ${'Thread ' + purpose}) as id`.execute(executor);
+      }>`select vault.create_secret(${sealed}, ${name}, ${`Thread ${purpose}`}) as id`.execute(executor);
       return r.rows[0]!.id;
     }
     const row = await executor

@@ -72,7 +72,7 @@ export async function completeConnection(
     };
   }
   const requested = def.oauth.scopes;
-  const granted = grantedScopes(def, tokens) ?? identity.grantedScopes ?? requested;
+  const granted = grantedScopes(tokens) ?? identity.grantedScopes ?? requested;
   const missing = requested.filter((s) => !granted.includes(s));
   const tokenSet = toTokenSet(tokens);
 

@@ -71,7 +71,7 @@ export function toTokenSet(res: TokenResponse, previous?: TokenSet): TokenSet {
   };
 }
 
-export function grantedScopes(def: ProviderDefinition, res: TokenResponse): string[] | undefined {
+export function grantedScopes(res: TokenResponse): string[] | undefined {
   if (res.scope === undefined) return undefined;
   if (Array.isArray(res.scope)) return res.scope;
   return res.scope.split(/[\s,]+/).filter(Boolean);
