@@ -221,3 +221,25 @@ describe('dashboard actions are untrusted input', () => {
     expect((await connectionRow(app, 'hubspot'))?.status).toBe('connected');
   });
 });
+
+describe('dashboard buttons', () => {
+  it('Connect opens a modal with a personal link; View logs shows recent redacted lines', async () => {
+    const opened = () => app.slack.callsTo('views.open').length;
+    let before = opened();
+    await app.action('connector.connect', 'notion');
+    await app.until(() => opened() > before, 'connect modal');
+    const modal = app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    const modalText = blocksToText(modal.blocks as unknown[]);
+    expect(modalText).toContain('[ Continue to Notion ]');
+    expect(JSON.stringify(modal)).toContain('/oauth/notion/start?state=');
+
+    await connectVia(app, hubspot(), 'hubspot');
+    before = opened();
+    await app.action('connector.view_logs', 'hubspot');
+    await app.until(() => opened() > before, 'logs modal');
+    const logs = app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    const logText = blocksToText(logs.blocks as unknown[]);
+    expect(logText).toMatch(/Connected acme\.com \(portal \d+\)/);
+    for (const s of hubspot().issued) expect(JSON.stringify(logs)).not.toContain(s);
+  });
+});
