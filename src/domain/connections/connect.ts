@@ -9,6 +9,7 @@ import type { StateRecord } from '../../providers/oauth/state.js';
 import { createState } from '../../providers/oauth/state.js';
 import { grantedScopes, requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
 import { type ProviderDefinition, ProviderError } from '../../providers/types.js';
+import { connectedDm } from '../../views/messages/connection-dms.js';
 import { addLog } from './logs.js';
 import { dm } from './notify.js';
 import { pick } from './tokens.js';
@@ -131,17 +132,6 @@ export async function completeConnection(
       : `Connected ${identity.label}`,
     detail: { account: identity.accountId, scopes: granted },
   });
-  await dm(
-    services,
-    record.teamId,
-    record.userId,
-    missing.length
-      ? `⚠️ *${def.name}* connected to ${escapeLabel(identity.label)}, but without these permissions: ${missing.join(', ')}. Reconnect and grant them all (\`/thread reconnect ${def.id}\`).`
-      : `*${def.name}* connected ✅ — ${escapeLabel(identity.label)}`,
-  );
+  await dm(services, record.teamId, record.userId, connectedDm(def, identity.label, missing));
   return { ok: true, connection, missingScopes: missing };
-}
-
-function escapeLabel(label: string): string {
-  return label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

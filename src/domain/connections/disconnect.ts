@@ -8,6 +8,7 @@ import { endpointsFor } from '../../providers/oauth/endpoints.js';
 import { revokeTokens } from '../../providers/oauth/token-endpoint.js';
 import { getProviderDefinition } from '../../providers/registry.js';
 import { ProviderError } from '../../providers/types.js';
+import { activeConnection } from './find.js';
 import { addLog } from './logs.js';
 import { readTokens } from './tokens.js';
 
@@ -22,14 +23,8 @@ export async function disconnect(
   userId: string,
 ): Promise<DisconnectResult> {
   const def = getProviderDefinition(provider);
-  const connection = await services.db
-    .selectFrom('connections')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('provider', '=', provider)
-    .executeTakeFirst();
-  if (!connection || connection.status === 'available' || !connection.token_secret_id)
-    return { state: 'not_connected' };
+  const connection = await activeConnection(services.db, teamId, provider);
+  if (!connection?.token_secret_id) return { state: 'not_connected' };
 
   let revoked: 'yes' | 'not_supported' | 'failed' = 'not_supported';
   let revokeError: string | undefined;

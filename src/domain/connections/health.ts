@@ -6,6 +6,7 @@ import type { Connection } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { findProviderDefinition } from '../../providers/registry.js';
 import type { ProviderError } from '../../providers/types.js';
+import { brokenDm, recoveredDm } from '../../views/messages/connection-dms.js';
 import { addLog } from './logs.js';
 import { dm } from './notify.js';
 import { TROUBLESHOOTING } from './troubleshooting.js';
@@ -57,7 +58,7 @@ export async function recordFailure(
       services,
       connection.team_id,
       connection.connected_by,
-      `⚠️ *${name}* needs attention: *${trouble.title}*. ${trouble.fix} Open the Thread *Home* tab, or run \`/thread reconnect ${connection.provider}\`.`,
+      brokenDm({ id: connection.provider, name }, trouble),
     );
   }
   return !already;
@@ -91,11 +92,6 @@ export async function recordSuccess(services: Services, connection: Connection):
     message: `${name} is working again`,
   });
   if (connection.connected_by) {
-    await dm(
-      services,
-      connection.team_id,
-      connection.connected_by,
-      `✅ *${name}* is working again — nothing more to do.`,
-    );
+    await dm(services, connection.team_id, connection.connected_by, recoveredDm({ name }));
   }
 }

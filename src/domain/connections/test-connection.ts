@@ -2,6 +2,7 @@
 import type { Services } from '../../app/services.js';
 import { getProviderDefinition } from '../../providers/registry.js';
 import { ProviderError } from '../../providers/types.js';
+import { activeConnection } from './find.js';
 import { addLog } from './logs.js';
 import { withProvider } from './tokens.js';
 import { TROUBLESHOOTING } from './troubleshooting.js';
@@ -17,13 +18,8 @@ export async function testConnection(
   provider: string,
 ): Promise<TestResult> {
   const def = getProviderDefinition(provider);
-  const connection = await services.db
-    .selectFrom('connections')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('provider', '=', provider)
-    .executeTakeFirst();
-  if (!connection || connection.status === 'available') return { ok: false, notConnected: true };
+  const connection = await activeConnection(services.db, teamId, provider);
+  if (!connection) return { ok: false, notConnected: true };
   const started = performance.now();
   try {
     const summary = await withProvider(services, connection, (ctx) => def.testCall(ctx), 'test_failed');

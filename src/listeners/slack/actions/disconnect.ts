@@ -1,5 +1,6 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
+import { activeConnection } from '../../../domain/connections/find.js';
 import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { ACTIONS } from '../../../views/ids.js';
 import { disconnectModal } from '../../../views/modals/connectors.js';
@@ -23,12 +24,7 @@ export function registerDisconnectAction(app: App, services: Services): void {
       );
       return;
     }
-    const connection = await services.db
-      .selectFrom('connections')
-      .select('external_account_label')
-      .where('team_id', '=', teamId)
-      .where('provider', '=', def.id)
-      .executeTakeFirst();
+    const connection = await activeConnection(services.db, teamId, def.id);
     await client.views.open({
       trigger_id: body.trigger_id,
       view: disconnectModal(def, connection?.external_account_label ?? undefined),

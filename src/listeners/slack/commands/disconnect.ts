@@ -1,3 +1,4 @@
+import { activeConnection } from '../../../domain/connections/find.js';
 import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { refusalMessage, text } from '../../../views/messages/connectors.js';
 import { disconnectModal } from '../../../views/modals/connectors.js';
@@ -17,13 +18,8 @@ export const disconnectCommand: Subcommand = {
     if (!(await canManage(services, teamId, userId))) {
       return refusalMessage(`disconnect ${def.name}`, whoCanHelp(await threadAdmins(services, teamId)));
     }
-    const connection = await services.db
-      .selectFrom('connections')
-      .selectAll()
-      .where('team_id', '=', teamId)
-      .where('provider', '=', def.id)
-      .executeTakeFirst();
-    if (!connection || connection.status === 'available') return text(`${def.name} is not connected.`);
+    const connection = await activeConnection(services.db, teamId, def.id);
+    if (!connection) return text(`${def.name} is not connected.`);
     await client.views.open({
       trigger_id: command.trigger_id,
       view: disconnectModal(def, connection.external_account_label ?? undefined),

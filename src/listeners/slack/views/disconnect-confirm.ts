@@ -12,14 +12,12 @@ import { publishHome } from '../events/app-home-opened.js';
  */
 export function registerDisconnectConfirm(app: App, services: Services): void {
   app.view(VIEWS.disconnectConfirm, async ({ ack, body, view, context }) => {
+    // Close the modal at once; the outcome shows on the Home tab (users.info must not hold up the ack).
+    await ack();
     const teamId = context.teamId;
     const def = findProviderDefinition(view.private_metadata);
-    if (!teamId || !def) {
-      await ack({ response_action: 'errors', errors: {} });
-      return;
-    }
+    if (!teamId || !def) return;
     if (!(await canManage(services, teamId, body.user.id))) {
-      await ack();
       await publishHome(
         services,
         teamId,
@@ -28,7 +26,6 @@ export function registerDisconnectConfirm(app: App, services: Services): void {
       );
       return;
     }
-    await ack();
     const result = await disconnect(services, teamId, def.id, body.user.id);
     const note =
       result.state === 'not_connected'
