@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
-import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
+import { App, ExpressReceiver, type InstallationStore, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { oauthRouter } from '../listeners/http/oauth.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
@@ -167,38 +167,34 @@ function createBoltApp(
           redirectUri: `${config.publicUrl}/slack/oauth_redirect`,
         };
 
+  const socketMode = Boolean(config.slack.appToken);
+  // One receiver on our express app. Over HTTP it is the App's receiver (/slack/events); in Socket Mode
+  // events arrive on the socket instead, and the receiver only serves the install routes (multi-workspace).
+  const receiver = new ExpressReceiver({
+    signingSecret: config.slack.signingSecret,
+    ...(mode.kind === 'multi' ? auth : {}),
+    app: http,
+    logger,
+    bodyLimit: '1mb',
+    endpoints: socketMode ? {} : { events: '/slack/events' },
+    // Listener bodies go on after the ack; the inflight tracker lets shutdown wait for them.
+    processBeforeResponse: false,
+  });
   let app: App;
-  if (config.slack.appToken) {
-    app = new App({
-      ...auth,
-      appToken: config.slack.appToken,
-      socketMode: true,
+  if (socketMode) {
+    // Our own SocketModeReceiver, so that apps.connections.open also goes to SLACK_API_URL.
+    const socket = new SocketModeReceiver({
+      appToken: config.slack.appToken!,
       logger,
-      clientOptions,
+      installerOptions: { clientOptions },
     });
-    // Socket Mode still needs the install routes in multi-workspace mode: keep them on our server.
-    if (mode.kind === 'multi') {
-      const receiver = new ExpressReceiver({
-        signingSecret: config.slack.signingSecret,
-        ...auth,
-        app: http,
-        logger,
-        endpoints: {},
-      });
-      void receiver;
-    }
+    const authorize =
+      mode.kind === 'single' ? { token: mode.botToken } : { authorize: receiver.installer!.authorize };
+    app = new App({ ...authorize, receiver: socket, socketMode: true, logger, clientOptions });
   } else {
-    const receiver = new ExpressReceiver({
-      signingSecret: config.slack.signingSecret,
-      ...(mode.kind === 'multi' ? auth : {}),
-      app: http,
-      logger,
-      bodyLimit: '1mb',
-      // Listener bodies go on after the ack; we track them so shutdown can wait.
-      processBeforeResponse: false,
-    });
+    // Multi-workspace: Bolt authorizes through the receiver's installer (our installation store).
     app = new App({
-      ...(mode.kind === 'single' ? { token: mode.botToken } : { installationStore }),
+      ...(mode.kind === 'single' ? { token: mode.botToken } : {}),
       receiver,
       logger,
       clientOptions,

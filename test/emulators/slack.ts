@@ -5,6 +5,8 @@
  * install flow.
  */
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { type EmulatorRequest, type EmulatorResponse, type RunningServer, serve } from './http.js';
 
 export interface SlackCall {
@@ -32,7 +34,11 @@ export interface SlackEmulatorOptions {
   users?: SlackUser[];
   /** Messages allowed in a burst per channel before 429 (Slack tolerates short bursts). */
   burst?: number;
+  /** App-level token accepted by apps.connections.open (Socket Mode). */
+  appToken?: string;
 }
+
+export type SocketEnvelopeType = 'slash_commands' | 'events_api' | 'interactive';
 
 export interface SlackEmulator extends RunningServer {
   apiUrl: string;
@@ -52,6 +58,10 @@ export interface SlackEmulator extends RunningServer {
   addUser(user: SlackUser): void;
   /** Issues an OAuth code for the install flow (what Slack's consent page would do). */
   issueInstallCode(teamId?: string): string;
+  /** Socket Mode: resolves once an app has connected and been greeted. */
+  socketConnected(): Promise<void>;
+  /** Socket Mode: delivers an envelope over the socket; resolves with the app's ack payload. */
+  socketDeliver(type: SocketEnvelopeType, payload: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export const DEFAULT_USERS: SlackUser[] = [
@@ -144,6 +154,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
 
     if (method === 'oauth.v2.access') return oauthAccess(req, args);
+    if (method === 'apps.connections.open') {
+      if (!options.appToken || token !== options.appToken) return fail('invalid_auth');
+      return ok({
+        url: `ws://127.0.0.1:${(sockets.address() as AddressInfo).port}/link/?ticket=${randomBytes(6).toString('hex')}`,
+      });
+    }
     if (!token || !tokens.has(token)) return fail('invalid_auth');
     const team = tokens.get(token)!;
 
@@ -250,10 +266,47 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     return `${Math.floor(Date.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
   }
 
+  // Socket Mode: a WebSocket server that greets with `hello`, sends envelopes, and collects acks.
+  const sockets = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => sockets.once('listening', () => r()));
+  const acks = new Map<string, (payload: Record<string, unknown>) => void>();
+  let connected: WebSocket | undefined;
+  let onConnected: (() => void)[] = [];
+  sockets.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+      if (msg.envelope_id) acks.get(msg.envelope_id)?.(msg.payload ?? {});
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0THREAD' } }));
+    connected = ws;
+    for (const f of onConnected) f();
+    onConnected = [];
+  });
+
   const server = await serve(handler);
   base = server.url;
   return {
     ...server,
+    async close() {
+      for (const c of sockets.clients) c.terminate();
+      await new Promise<void>((r) => sockets.close(() => r()));
+      await server.close();
+    },
+    socketConnected: () => (connected ? Promise.resolve() : new Promise<void>((r) => onConnected.push(r))),
+    socketDeliver(type, payload) {
+      if (!connected) throw new Error('no Socket Mode connection');
+      const envelopeId = randomBytes(8).toString('hex');
+      const acked = new Promise<Record<string, unknown>>((r) => acks.set(envelopeId, r));
+      connected.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+        }),
+      );
+      return acked;
+    },
     apiUrl: `${server.url}/api/`,
     teamId,
     botToken,
