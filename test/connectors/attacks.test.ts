@@ -160,6 +160,28 @@ describe('permissions narrower than requested', () => {
 });
 
 describe('commands', () => {
+  it('/thread status lists every connector with status, account, who connected it and last success', async () => {
+    await connectVia(app, hubspot(), 'hubspot');
+    const status = text(await app.commandReply('status', 'UMEMBER'));
+    expect(status).toMatch(
+      /HubSpot — ✅ Connected · account acme\.com \(portal \d+\) · connected by @UADMIN · last success \d{4}-/,
+    );
+    expect(status).toContain('Salesforce — ⚪ Available');
+    expect(status).toContain('Zoom (Beta) — ⚪ Available');
+    expect(status.split('\n').filter((l) => l.includes(' — '))).toHaveLength(8);
+  });
+
+  it('connecting a provider whose app is not set up on this server says what to configure', async () => {
+    const bare = await startTestApp({ slack: app.slack });
+    try {
+      const reply = text(await bare.commandReply('connect gong'));
+      expect(reply).toContain('Gong is not set up on this Thread server yet');
+      expect(reply).toContain('GONG_CLIENT_ID');
+    } finally {
+      await bare.stop();
+    }
+  });
+
   it('/thread connect salsforce → did you mean salesforce?', async () => {
     const reply = text(await app.commandReply('connect salsforce'));
     expect(reply).toContain("I don't know `salsforce` — did you mean `salesforce`?");

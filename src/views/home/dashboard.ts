@@ -18,6 +18,8 @@ export interface DashboardRow {
   accountLabel?: string;
   connectedBy?: string;
   connectedAt?: Date;
+  lastSuccessAt?: Date;
+  lastErrorAt?: Date;
   /** For state error: what went wrong and how to fix it, in plain words. */
   problem?: { title: string; fix: string; detail?: string };
   actions: RowAction[];

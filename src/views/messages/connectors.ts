@@ -47,10 +47,9 @@ export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {
     const parts = [`*${r.provider.name}*${badge} — ${STATE_LABEL[r.state]}`];
     if (r.accountLabel) parts.push(`account ${escapeText(r.accountLabel)}`);
     if (r.connectedBy) parts.push(`connected by ${userMention(r.connectedBy)}`);
-    const c = (r as { connection?: { last_success_at: Date | null; last_error_at: Date | null } }).connection;
-    if (c?.last_success_at) parts.push(`last success ${slackDate(c.last_success_at)}`);
+    if (r.lastSuccessAt) parts.push(`last success ${slackDate(r.lastSuccessAt)}`);
     if (r.problem) parts.push(`*${escapeText(r.problem.title)}*: ${escapeText(r.problem.fix)}`);
-    else if (c?.last_error_at) parts.push(`last error ${slackDate(c.last_error_at)}`);
+    else if (r.lastErrorAt) parts.push(`last error ${slackDate(r.lastErrorAt)}`);
     return parts.join(' · ');
   });
   const blocks: KnownBlock[] = [
