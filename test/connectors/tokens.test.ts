@@ -82,6 +82,44 @@ describe('getAccessToken', () => {
   });
 });
 
+describe('the troubleshooting table, as users see it', () => {
+  it('our app credentials rejected → Setup problem at once, with a DM; never "reconnect"', async () => {
+    const notion = emulators.byId.notion!;
+    const row = await expireNow('notion');
+    notion.failNext('token', {
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'bad secret' },
+    });
+    const dmsBefore = dmsTo(app, 'UADMIN').length;
+    await expect(getAccessToken(app.thread.services, row.id)).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
+    expect(await connectionRow(app, 'notion')).toMatchObject({
+      status: 'error',
+      error_code: 'invalid_config',
+    });
+    expect(dmsTo(app, 'UADMIN').slice(dmsBefore).join('\n')).toContain('*Setup problem*');
+    await refreshDueConnections(app.thread.services); // not retried as if it were an outage
+    expect((await connectionRow(app, 'notion'))?.status).toBe('error');
+    await app.thread.services.db
+      .updateTable('connections')
+      .set({ status: 'connected', error_code: null })
+      .execute();
+  });
+
+  it('not found → the state does not change', async () => {
+    const row = await connectionRow(app, 'notion');
+    await getAccessToken(app.thread.services, row!.id, { force: true });
+    emulators.byId.notion!.failNext('api', {
+      status: 404,
+      body: { object: 'error', status: 404, code: 'object_not_found', message: 'gone' },
+    });
+    const reply = await app.commandReply('test notion');
+    expect(JSON.stringify(reply)).toContain('Not found');
+    expect((await connectionRow(app, 'notion'))?.status).toBe('connected');
+  });
+});
+
 describe('scheduled jobs', () => {
   it('a time slot is claimed once, whoever asks', async () => {
     const services = app.thread.services;
