@@ -17,11 +17,18 @@ export async function classifiedFailure(
   throw new Error(`${provider.id}: expected the call to fail, it succeeded`);
 }
 
-/** http://127.0.0.1:<port> of a port that was just free: connecting to it is refused. */
-export async function closedPortUrl(): Promise<string> {
+/**
+ * http://127.0.0.1:<port> of a port that was just free: connecting to it is refused. Given `like` (an API
+ * base), the same URL — scheme and path kept — with its host and port swapped for that dead address.
+ */
+export async function closedPortUrl(like?: string): Promise<string> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };
   await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}`;
+  if (like === undefined) return `http://127.0.0.1:${port}`;
+  const url = new URL(like);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return url.toString();
 }

@@ -5,18 +5,19 @@
  * range with no calls.
  */
 import { randomBytes } from 'node:crypto';
-import { type OAuthEmulator, startOAuthEmulator } from './oauth-provider.js';
+import { startOAuthEmulator } from './oauth-provider.js';
+import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+
+const PATHS = { authorize: '/oauth2/authorize', token: '/oauth2/generate-customer-token' };
 
 /** Gong's error body. */
 export function gongError(_status: number, message = 'Request failed'): unknown {
   return { requestId: randomBytes(10).toString('hex'), errors: [message] };
 }
 
-export interface GongEmulator extends OAuthEmulator {
-  env: Record<string, string>;
+export interface GongEmulator extends ProviderEmulator {
   workspaces: { id: string; name: string; description: string }[];
   calls: { id: string; title: string; started: string }[];
-  apiError(status: number, message?: string): unknown;
 }
 
 export async function startGongEmulator(): Promise<GongEmulator> {
@@ -32,9 +33,9 @@ export async function startGongEmulator(): Promise<GongEmulator> {
     { id: '7782342274025937898', title: 'Initech intro', started: ago(20) },
   ];
 
-  const emulator = await startOAuthEmulator({
+  const core = await startOAuthEmulator({
     name: 'gong',
-    paths: { authorize: '/oauth2/authorize', token: '/oauth2/generate-customer-token' },
+    paths: PATHS,
     clientAuth: 'basic',
     tokenBody: 'form',
     pkce: 'none',
@@ -85,16 +86,11 @@ export async function startGongEmulator(): Promise<GongEmulator> {
     },
   });
 
-  return Object.assign(emulator, {
-    workspaces,
-    calls,
-    apiError: gongError,
-    env: {
-      GONG_CLIENT_ID: emulator.clientId,
-      GONG_CLIENT_SECRET: emulator.clientSecret,
-      GONG_AUTHORIZE_URL: `${emulator.url}/oauth2/authorize`,
-      GONG_TOKEN_URL: `${emulator.url}/oauth2/generate-customer-token`,
-      GONG_API_URL: emulator.url,
-    },
+  const emulator = withProviderExtras(core, {
+    prefix: 'GONG',
+    paths: PATHS,
+    apiPath: '',
+    errorBody: gongError,
   });
+  return Object.assign(emulator, { workspaces, calls });
 }

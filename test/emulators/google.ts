@@ -4,7 +4,10 @@
  * Calendar v3 `events.list` subset, with Google's error bodies.
  */
 import type { EmulatorResponse } from './http.js';
-import { type OAuthEmulator, startOAuthEmulator } from './oauth-provider.js';
+import { startOAuthEmulator } from './oauth-provider.js';
+import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+
+const PATHS = { authorize: '/o/oauth2/v2/auth', token: '/token', revoke: '/revoke' };
 
 const STATUS: Record<number, [status: string, reason: string]> = {
   400: ['INVALID_ARGUMENT', 'badRequest'],
@@ -22,12 +25,10 @@ export function googleApiError(code: number, message = `HTTP ${code}`): unknown 
   return { error: { code, message, status, errors: [{ message, domain: 'global', reason }] } };
 }
 
-export interface GoogleEmulator extends OAuthEmulator {
-  env: Record<string, string>;
+export interface GoogleEmulator extends ProviderEmulator {
   user: { sub: string; email: string };
   /** The primary calendar; tests may push or clear. */
   events: { id: string; summary: string; start: string; end: string }[];
-  apiError(status: number, message?: string): unknown;
 }
 
 const CALENDAR_SCOPES = [
@@ -56,9 +57,9 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
     ),
   });
 
-  const emulator = await startOAuthEmulator({
+  const core = await startOAuthEmulator({
     name: 'google',
-    paths: { authorize: '/o/oauth2/v2/auth', token: '/token', revoke: '/revoke' },
+    paths: PATHS,
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: 'optional',
@@ -119,17 +120,11 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
     },
   });
 
-  return Object.assign(emulator, {
-    user,
-    events,
-    apiError: googleApiError,
-    env: {
-      GOOGLE_CLIENT_ID: emulator.clientId,
-      GOOGLE_CLIENT_SECRET: emulator.clientSecret,
-      GOOGLE_AUTHORIZE_URL: `${emulator.url}/o/oauth2/v2/auth`,
-      GOOGLE_TOKEN_URL: `${emulator.url}/token`,
-      GOOGLE_REVOKE_URL: `${emulator.url}/revoke`,
-      GOOGLE_API_URL: `${emulator.url}/`,
-    },
+  const emulator = withProviderExtras(core, {
+    prefix: 'GOOGLE',
+    paths: PATHS,
+    apiPath: '/',
+    errorBody: googleApiError,
   });
+  return Object.assign(emulator, { user, events });
 }

@@ -7,8 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type EmulatorRequest, type EmulatorResponse, serve } from './http.js';
-import { type OAuthEmulator, startOAuthEmulator, type TokenRecord } from './oauth-provider.js';
+import { startOAuthEmulator, type TokenRecord } from './oauth-provider.js';
+import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
 import { selfSignedCert } from './tls.js';
+
+const PATHS = { authorize: '/common/oauth2/v2.0/authorize', token: '/common/oauth2/v2.0/token' };
 
 const CODES: Record<number, string> = {
   400: 'BadRequest',
@@ -43,8 +46,7 @@ const AADSTS: Record<string, [number, string]> = {
   invalid_request: [900144, 'The request body must contain a required parameter.'],
 };
 
-export interface MicrosoftEmulator extends OAuthEmulator {
-  env: Record<string, string>;
+export interface MicrosoftEmulator extends ProviderEmulator {
   /** The Graph server's base URL (https). */
   graphUrl: string;
   /** PEM of the Graph server's self-signed certificate: trust it with `trustGraphCertificates`. */
@@ -52,7 +54,6 @@ export interface MicrosoftEmulator extends OAuthEmulator {
   user: { id: string; displayName: string; mail: string; userPrincipalName: string };
   tenant: { id: string; displayName: string };
   events: { id: string; subject: string; start: string; end: string }[];
-  apiError(status: number, message?: string): unknown;
 }
 
 export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
@@ -121,9 +122,9 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     };
   };
 
-  const emulator = await startOAuthEmulator({
+  const core = await startOAuthEmulator({
     name: 'microsoft',
-    paths: { authorize: '/common/oauth2/v2.0/authorize', token: '/common/oauth2/v2.0/token' },
+    paths: PATHS,
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: 'optional',
@@ -156,7 +157,7 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
   const graphServer = await serve(async (req) => {
     if (!/^\/(v1\.0|beta)\//.test(req.path))
       return { status: 404, json: graphError(404, 'Invalid version.') };
-    const res = await fetch(`${emulator.url}${req.url.pathname}${req.url.search}`, {
+    const res = await fetch(`${core.url}${req.url.pathname}${req.url.search}`, {
       method: req.method,
       headers: {
         ...(req.headers.authorization ? { authorization: String(req.headers.authorization) } : {}),
@@ -172,6 +173,10 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     return { status: res.status, headers, text: await res.text() };
   }, tls);
 
+  // No revocation endpoint, and MICROSOFT_API_URL is the Graph server, not the OAuth one. Faults queued
+  // with `failNext('api', emulator.fault(…))` still reach Graph: it relays to the OAuth server's API.
+  const emulator = withProviderExtras(core, { prefix: 'MICROSOFT', paths: PATHS, errorBody: graphError });
+  emulator.env.MICROSOFT_API_URL = `${graphServer.url}/`;
   const closeOAuth = emulator.close;
   return Object.assign(emulator, {
     graphUrl: graphServer.url,
@@ -179,16 +184,8 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     user,
     tenant,
     events,
-    apiError: graphError,
     async close() {
       await Promise.all([graphServer.close(), closeOAuth()]);
-    },
-    env: {
-      MICROSOFT_CLIENT_ID: emulator.clientId,
-      MICROSOFT_CLIENT_SECRET: emulator.clientSecret,
-      MICROSOFT_AUTHORIZE_URL: `${emulator.url}/common/oauth2/v2.0/authorize`,
-      MICROSOFT_TOKEN_URL: `${emulator.url}/common/oauth2/v2.0/token`,
-      MICROSOFT_API_URL: `${graphServer.url}/`,
     },
   });
 }

@@ -2,10 +2,11 @@
  * The client side of an authorization-code grant, done by hand from a provider's OAuth facts: what the
  * OAuth engine does, spelled out so a provider test needs no engine. Because it reads the facts (client
  * auth, body encoding, PKCE, scope separator, extra params), it also proves they match what the emulator
- * — modelled on the provider — accepts.
+ * — modelled on the provider — accepts. Also here: other token-endpoint requests made the provider's way
+ * (refresh grants), and the API context the app builds from a token response.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ProviderDefinition } from '../../src/providers/types.js';
+import type { ProviderApiContext, ProviderDefinition } from '../../src/providers/types.js';
 import type { ProviderEmulator } from './provider-emulator.js';
 
 /** Never contacted: the emulator's consent only echoes it back in the redirect. */
@@ -39,8 +40,30 @@ export async function connectThroughOAuth(
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code in callback: ${callback.searchParams.get('error')}`);
 
-  const body: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI };
-  if (facts.pkce) body.code_verifier = verifier;
+  const params: Record<string, string> = {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
+  };
+  if (facts.pkce) params.code_verifier = verifier;
+  const res = await postToTokenEndpoint(emulator, provider, params);
+  // Error bodies carry no secrets, so they are safe to show; success bodies are never printed.
+  if (!res.ok) throw new Error(`token exchange failed: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/**
+ * POST `params` (grant_type …) to the emulator's token endpoint the way the provider's facts say: client
+ * credentials in the body or as HTTP Basic, a form or JSON body. Returns the raw response.
+ */
+export async function postToTokenEndpoint(
+  emulator: ProviderEmulator,
+  provider: ProviderDefinition,
+  params: Record<string, string>,
+): Promise<Response> {
+  const facts = provider.oauth;
+  const env = (key: string) => emulator.env[`${provider.envPrefix}_${key}`] ?? '';
+  const body: Record<string, string> = { ...params };
   const headers: Record<string, string> = { accept: 'application/json' };
   if (facts.clientAuth === 'body') {
     body.client_id = env('CLIENT_ID');
@@ -50,12 +73,27 @@ export async function connectThroughOAuth(
   }
   headers['content-type'] =
     facts.tokenBody === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
-  const res = await fetch(env('TOKEN_URL'), {
+  return fetch(env('TOKEN_URL'), {
     method: 'POST',
     headers,
     body: facts.tokenBody === 'json' ? JSON.stringify(body) : new URLSearchParams(body).toString(),
   });
-  // Error bodies carry no secrets, so they are safe to show; success bodies are never printed.
-  if (!res.ok) throw new Error(`token exchange failed: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
+}
+
+/**
+ * The ProviderApiContext the app builds from a token response: `meta` keeps the provider's
+ * `keepFromTokenResponse` fields; the API base is chosen as `apiUrlFor` does — the `<P>_API_URL` setting,
+ * then the per-account URL from meta (`apiUrlFrom`), then the provider's default.
+ */
+export function apiContextFrom(
+  emulator: ProviderEmulator,
+  provider: ProviderDefinition,
+  tokens: Record<string, unknown>,
+): ProviderApiContext {
+  const meta = Object.fromEntries(
+    (provider.oauth.keepFromTokenResponse ?? []).map((k) => [k, tokens[k]] as const),
+  );
+  const apiUrl =
+    emulator.env[`${provider.envPrefix}_API_URL`] ?? provider.apiUrlFrom?.(meta) ?? provider.oauth.apiUrl;
+  return { accessToken: String(tokens.access_token), apiUrl, meta };
 }

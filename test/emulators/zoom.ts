@@ -4,7 +4,10 @@
  * 7009-style revoke, and the `/v2/users/me` and `/v2/users/me/meetings` subset with Zoom's
  * `{code, message}` bodies (a missing scope is 400/4711, as Zoom does).
  */
-import { type OAuthEmulator, startOAuthEmulator } from './oauth-provider.js';
+import { startOAuthEmulator } from './oauth-provider.js';
+import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+
+const PATHS = { authorize: '/oauth/authorize', token: '/oauth/token', revoke: '/oauth/revoke' };
 
 const CODES: Record<number, number> = { 401: 124, 403: 104, 404: 1001, 429: 429, 500: 300 };
 
@@ -13,11 +16,9 @@ export function zoomError(status: number, message = `HTTP ${status}`): unknown {
   return { code: CODES[status] ?? status, message };
 }
 
-export interface ZoomEmulator extends OAuthEmulator {
-  env: Record<string, string>;
+export interface ZoomEmulator extends ProviderEmulator {
   user: { id: string; account_id: string; email: string };
   meetings: { id: number; topic: string; start_time: string }[];
-  apiError(status: number, message?: string): unknown;
 }
 
 export async function startZoomEmulator(): Promise<ZoomEmulator> {
@@ -37,9 +38,9 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
     json: { code: 4711, message: `Invalid access token, does not contain scopes:[${scope}].` },
   });
 
-  const emulator = await startOAuthEmulator({
+  const core = await startOAuthEmulator({
     name: 'zoom',
-    paths: { authorize: '/oauth/authorize', token: '/oauth/token', revoke: '/oauth/revoke' },
+    paths: PATHS,
     clientAuth: 'basic',
     tokenBody: 'form',
     pkce: 'optional',
@@ -92,17 +93,11 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
     },
   });
 
-  return Object.assign(emulator, {
-    user,
-    meetings,
-    apiError: zoomError,
-    env: {
-      ZOOM_CLIENT_ID: emulator.clientId,
-      ZOOM_CLIENT_SECRET: emulator.clientSecret,
-      ZOOM_AUTHORIZE_URL: `${emulator.url}/oauth/authorize`,
-      ZOOM_TOKEN_URL: `${emulator.url}/oauth/token`,
-      ZOOM_REVOKE_URL: `${emulator.url}/oauth/revoke`,
-      ZOOM_API_URL: `${emulator.url}/v2`,
-    },
+  const emulator = withProviderExtras(core, {
+    prefix: 'ZOOM',
+    paths: PATHS,
+    apiPath: '/v2',
+    errorBody: zoomError,
   });
+  return Object.assign(emulator, { user, meetings });
 }

@@ -1,14 +1,15 @@
 /**
- * HubSpot through the real @hubspot/api-client against the emulator: identity, the test call, error
- * mapping for every fault class, and HubSpot's own revocation (DELETE of the refresh token).
+ * HubSpot through the real @hubspot/api-client against the emulator: identity, the test call, HubSpot's
+ * own error words, and its own revocation (DELETE of the refresh token). Fault mapping for every fault
+ * class, an unreachable API and a revoked grant are in contract.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubspotClient } from '../../src/providers/hubspot/client.js';
 import { hubspot } from '../../src/providers/hubspot/index.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
-import { classifiedFailure, closedPortUrl } from '../emulators/failures.js';
+import { classifiedFailure } from '../emulators/failures.js';
 import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot.js';
-import { connectThroughOAuth } from '../emulators/oauth-dance.js';
+import { apiContextFrom, connectThroughOAuth } from '../emulators/oauth-dance.js';
 
 describe('hubspot provider', () => {
   let emulator: HubSpotEmulator;
@@ -18,7 +19,7 @@ describe('hubspot provider', () => {
   const connect = async () => {
     const tokens = await connectThroughOAuth(emulator, hubspot);
     refreshToken = String(tokens.refresh_token);
-    ctx = { accessToken: String(tokens.access_token), apiUrl: emulator.env.HUBSPOT_API_URL ?? '', meta: {} };
+    ctx = apiContextFrom(emulator, hubspot, tokens);
   };
 
   beforeAll(async () => {
@@ -44,24 +45,11 @@ describe('hubspot provider', () => {
     await expect(hubspot.testCall(ctx)).resolves.toBe('Read 1 deal');
   });
 
-  it('maps provider faults to neutral codes, keeping HubSpot’s message', async () => {
+  it('keeps HubSpot’s own words for a missing scope', async () => {
     emulator.failNext('api', emulator.fault(403));
     const denied = await classifiedFailure(hubspot, () => hubspot.testCall(ctx));
     expect(denied.code).toBe('permission_denied');
     expect(denied.details.providerMessage).toMatch(/required scopes/);
-
-    emulator.failNext('api', emulator.fault(429, { retryAfter: 7 }));
-    const limited = await classifiedFailure(hubspot, () => hubspot.testCall(ctx));
-    expect(limited.code).toBe('rate_limited');
-    expect(limited.details.retryAfterSeconds).toBe(7);
-
-    emulator.failNext('api', emulator.fault(500));
-    expect((await classifiedFailure(hubspot, () => hubspot.testCall(ctx))).code).toBe('temporary');
-  });
-
-  it('maps an unreachable HubSpot to temporary', async () => {
-    const dead = { ...ctx, apiUrl: await closedPortUrl() };
-    expect((await classifiedFailure(hubspot, () => hubspot.testCall(dead))).code).toBe('temporary');
   });
 
   it('maps a dead refresh token (HubSpot’s BAD_REFRESH_TOKEN) to grant_revoked', async () => {
@@ -88,12 +76,5 @@ describe('hubspot provider', () => {
     expect(emulator.revocations).toContain(refreshToken);
     expect((await classifiedFailure(hubspot, () => hubspot.testCall(ctx))).code).toBe('token_expired');
     await connect();
-  });
-
-  it('treats a grant the provider revoked as an expired token (401)', async () => {
-    emulator.revokeAllGrants();
-    const expired = await classifiedFailure(hubspot, () => hubspot.testCall(ctx));
-    expect(expired.code).toBe('token_expired');
-    expect(expired.details.status).toBe(401);
   });
 });

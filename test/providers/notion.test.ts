@@ -1,14 +1,15 @@
 /**
  * Notion through the real @notionhq/client against the emulator: the workspace as identity, shared pages
- * as the test call, error mapping for every fault class, and revocation (JSON + Basic, via the SDK).
+ * as the test call, Notion's own error words, and revocation (JSON + Basic, via the SDK). Fault mapping
+ * for every fault class, an unreachable API and the revoked grant's test call are in contract.test.ts.
  */
 import { Client, LogLevel } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notion } from '../../src/providers/notion/index.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
-import { classifiedFailure, closedPortUrl } from '../emulators/failures.js';
+import { classifiedFailure } from '../emulators/failures.js';
 import { type NotionEmulator, startNotionEmulator } from '../emulators/notion.js';
-import { connectThroughOAuth } from '../emulators/oauth-dance.js';
+import { apiContextFrom, connectThroughOAuth } from '../emulators/oauth-dance.js';
 
 describe('notion provider', () => {
   let emulator: NotionEmulator;
@@ -17,7 +18,7 @@ describe('notion provider', () => {
 
   const connect = async () => {
     tokens = await connectThroughOAuth(emulator, notion);
-    ctx = { accessToken: String(tokens.access_token), apiUrl: emulator.env.NOTION_API_URL ?? '', meta: {} };
+    ctx = apiContextFrom(emulator, notion, tokens);
   };
 
   beforeAll(async () => {
@@ -44,24 +45,11 @@ describe('notion provider', () => {
     await expect(notion.testCall(ctx)).resolves.toBe('2 shared pages or databases visible');
   });
 
-  it('maps provider faults to neutral codes, keeping Notion’s message', async () => {
+  it('keeps Notion’s own words for a restricted resource', async () => {
     emulator.failNext('api', emulator.fault(403));
     const denied = await classifiedFailure(notion, () => notion.testCall(ctx));
     expect(denied.code).toBe('permission_denied');
     expect(denied.details.providerMessage).toBe('Insufficient permissions for this endpoint.');
-
-    emulator.failNext('api', emulator.fault(429, { retryAfter: 7 }));
-    const limited = await classifiedFailure(notion, () => notion.testCall(ctx));
-    expect(limited.code).toBe('rate_limited');
-    expect(limited.details.retryAfterSeconds).toBe(7);
-
-    emulator.failNext('api', emulator.fault(500));
-    expect((await classifiedFailure(notion, () => notion.testCall(ctx))).code).toBe('temporary');
-  });
-
-  it('maps an unreachable Notion to temporary', async () => {
-    const dead = { ...ctx, apiUrl: await closedPortUrl() };
-    expect((await classifiedFailure(notion, () => notion.testCall(dead))).code).toBe('temporary');
   });
 
   it('maps a dead refresh token (invalid_grant) to grant_revoked', async () => {

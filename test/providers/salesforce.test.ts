@@ -1,13 +1,14 @@
 /**
  * Salesforce through the real jsforce against the emulator: the org's instance URL taken from the token
- * response, identity by SOQL, org limits as the test call, and error mapping — including that jsforce's
- * own retries are off (a 500 answers at once instead of after ~15 s of backoff).
+ * response, identity by SOQL, org limits as the test call, and Salesforce's error quirks — including that
+ * jsforce's own retries are off (a 500 answers at once instead of after ~15 s of backoff). The generic
+ * fault mapping, an unreachable instance and the revoked grant's test call are in contract.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { salesforce } from '../../src/providers/salesforce/index.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
-import { classifiedFailure, closedPortUrl } from '../emulators/failures.js';
-import { connectThroughOAuth } from '../emulators/oauth-dance.js';
+import { classifiedFailure } from '../emulators/failures.js';
+import { apiContextFrom, connectThroughOAuth, postToTokenEndpoint } from '../emulators/oauth-dance.js';
 import { type SalesforceEmulator, startSalesforceEmulator } from '../emulators/salesforce.js';
 
 describe('salesforce provider', () => {
@@ -18,11 +19,7 @@ describe('salesforce provider', () => {
   beforeAll(async () => {
     emulator = await startSalesforceEmulator();
     tokens = await connectThroughOAuth(emulator, salesforce);
-    const meta = Object.fromEntries(
-      (salesforce.oauth.keepFromTokenResponse ?? []).map((k) => [k, tokens[k]] as const),
-    );
-    const apiUrl = salesforce.apiUrlFrom?.(meta) ?? salesforce.oauth.apiUrl;
-    ctx = { accessToken: String(tokens.access_token), apiUrl, meta };
+    ctx = apiContextFrom(emulator, salesforce, tokens);
   });
   afterAll(() => emulator.close());
 
@@ -48,16 +45,11 @@ describe('salesforce provider', () => {
     );
   });
 
-  it('maps provider faults to neutral codes, keeping Salesforce’s message', async () => {
+  it('maps Salesforce’s faults, keeping its message; a spent allowance is a rate limit', async () => {
     emulator.failNext('api', emulator.fault(403));
     const denied = await classifiedFailure(salesforce, () => salesforce.testCall(ctx));
     expect(denied.code).toBe('permission_denied');
     expect(denied.details.providerMessage).toBe('insufficient access rights on object id');
-
-    emulator.failNext('api', emulator.fault(429, { retryAfter: 7 }));
-    const limited = await classifiedFailure(salesforce, () => salesforce.testCall(ctx));
-    expect(limited.code).toBe('rate_limited');
-    expect(limited.details.retryAfterSeconds).toBe(7);
 
     // Spent daily allowance: Salesforce says 403 REQUEST_LIMIT_EXCEEDED, which is a rate limit.
     emulator.failNext('api', {
@@ -65,7 +57,9 @@ describe('salesforce provider', () => {
       body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
     });
     expect((await classifiedFailure(salesforce, () => salesforce.testCall(ctx))).code).toBe('rate_limited');
+  });
 
+  it('jsforce’s own retries are off: a 500 answers at once', async () => {
     emulator.failNext('api', emulator.fault(500), emulator.fault(500));
     const started = Date.now();
     expect((await classifiedFailure(salesforce, () => salesforce.testCall(ctx))).code).toBe('temporary');
@@ -74,21 +68,10 @@ describe('salesforce provider', () => {
     expect((await classifiedFailure(salesforce, () => salesforce.testCall(ctx))).code).toBe('temporary');
   });
 
-  it('maps an unreachable instance to temporary', async () => {
-    const dead = { ...ctx, apiUrl: await closedPortUrl() };
-    expect((await classifiedFailure(salesforce, () => salesforce.testCall(dead))).code).toBe('temporary');
-  });
-
   it('maps invalid_grant from the token endpoint to grant_revoked', async () => {
-    const res = await fetch(emulator.env.SALESFORCE_TOKEN_URL ?? '', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: 'not-a-live-token',
-        client_id: emulator.clientId,
-        client_secret: emulator.clientSecret,
-      }),
+    const res = await postToTokenEndpoint(emulator, salesforce, {
+      grant_type: 'refresh_token',
+      refresh_token: 'not-a-live-token',
     });
     expect(res.status).toBe(400);
     const { SalesforceHttpError } = await import('../../src/providers/salesforce/client.js');
