@@ -1,35 +1,24 @@
 /** Bad input and attacks on the connect flow and the dashboard: each one refused clearly, nothing lost. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { blocksToText } from '../../src/views/plain-text.js';
-import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { completeConsent, connectionRow, connectVia, linkFrom } from './helpers.js';
+import { startTestApp } from '../helpers/app.js';
+import { completeConsent, connectionRow, connectVia, linkFrom, useConnectorWorld } from './helpers.js';
 
-let emulators: ProviderEmulators;
-let app: TestApp;
-
-beforeAll(async () => {
-  emulators = await startProviderEmulators();
-  app = await startTestApp({ env: emulators.env });
-});
-afterAll(async () => {
-  await app?.stop();
-  await emulators?.close();
-});
+const world = useConnectorWorld();
 beforeEach(async () => {
-  await app.thread.services.db.deleteFrom('connections').execute();
+  await world.app.thread.services.db.deleteFrom('connections').execute();
 });
 
-const hubspot = () => emulators.byId.hubspot!;
+const hubspot = () => world.emulators.byId.hubspot!;
 const text = (m: Record<string, unknown>) => blocksToText(m.blocks as unknown[]);
 
 async function freshLink(provider = 'hubspot', user = 'UADMIN') {
-  return linkFrom(await app.commandReply(`connect ${provider}`, user));
+  return linkFrom(await world.app.commandReply(`connect ${provider}`, user));
 }
 
 async function callbackFor(provider = 'hubspot') {
   const start = await fetch(await freshLink(provider), { redirect: 'manual' });
-  return emulators.byId[provider]!.consent(start.headers.get('location')!);
+  return world.emulators.byId[provider]!.consent(start.headers.get('location')!);
 }
 
 describe('OAuth state', () => {
@@ -41,12 +30,12 @@ describe('OAuth state', () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('This link is not valid');
     expect(hubspot().tokenRequests.authorization_code).toBe(before);
-    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+    expect(await connectionRow(world.app, 'hubspot')).toBeUndefined();
   });
 
   it('an expired link says so and offers the command for a new one', async () => {
     const link = await freshLink();
-    await app.thread.services.db
+    await world.app.thread.services.db
       .updateTable('oauth_states')
       .set({ expires_at: new Date(Date.now() - 1000) })
       .execute();
@@ -69,20 +58,20 @@ describe('OAuth state', () => {
 
   it("a state made for one provider does not complete another's callback", async () => {
     const cb = new URL(await callbackFor('hubspot'));
-    const other = new URL(cb.pathname.replace('/hubspot/', '/salesforce/') + cb.search, app.url);
+    const other = new URL(cb.pathname.replace('/hubspot/', '/salesforce/') + cb.search, world.app.url);
     const res = await fetch(other);
     expect(res.status).toBe(400);
-    expect(await connectionRow(app, 'salesforce')).toBeUndefined();
+    expect(await connectionRow(world.app, 'salesforce')).toBeUndefined();
   });
 
   it('the connection lands in the team that asked for the link, whoever opens it', async () => {
-    await connectVia(app, hubspot(), 'hubspot');
-    const rows = await app.thread.services.db.selectFrom('connections').select(['team_id']).execute();
-    expect(rows).toEqual([{ team_id: app.teamId }]);
+    await connectVia(world.app, hubspot(), 'hubspot');
+    const rows = await world.app.thread.services.db.selectFrom('connections').select(['team_id']).execute();
+    expect(rows).toEqual([{ team_id: world.app.teamId }]);
   });
 
   it('a callback without state or without code is refused', async () => {
-    expect((await fetch(`${app.url}/oauth/hubspot/callback?code=abc`)).status).toBe(400);
+    expect((await fetch(`${world.app.url}/oauth/hubspot/callback?code=abc`)).status).toBe(400);
     const cb = new URL(await callbackFor());
     cb.searchParams.delete('code');
     const res = await fetch(cb);
@@ -94,13 +83,13 @@ describe('OAuth state', () => {
     const page = await completeConsent(hubspot(), await freshLink(), 'deny');
     expect(page.status).toBe(200);
     expect(page.html).toContain('Connecting HubSpot was cancelled');
-    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+    expect(await connectionRow(world.app, 'hubspot')).toBeUndefined();
   });
 
   it('a reused authorization code is refused by the provider: clear page, nothing stored', async () => {
     const first = new URL(await callbackFor());
     expect((await fetch(first)).status).toBe(200);
-    const before = await connectionRow(app, 'hubspot');
+    const before = await connectionRow(world.app, 'hubspot');
     const second = new URL(await callbackFor());
     second.searchParams.set('code', first.searchParams.get('code')!);
     const res = await fetch(second);
@@ -108,14 +97,14 @@ describe('OAuth state', () => {
     expect(res.status).toBe(502);
     expect(html).toContain('HubSpot did not connect');
     expect(html).not.toMatch(/at \w+ \(/); // no stack trace
-    expect(await connectionRow(app, 'hubspot')).toEqual(before);
+    expect(await connectionRow(world.app, 'hubspot')).toEqual(before);
   });
 
   it('the same flow finished in two browser tabs gives one connection', async () => {
     const [a, b] = [await callbackFor(), await callbackFor()];
     const pages = await Promise.all([fetch(a), fetch(b)]);
     expect(pages.map((p) => p.status)).toEqual([200, 200]);
-    const rows = await app.thread.services.db.selectFrom('connections').selectAll().execute();
+    const rows = await world.app.thread.services.db.selectFrom('connections').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe('connected');
   });
@@ -124,13 +113,13 @@ describe('OAuth state', () => {
 describe('token endpoint failures', () => {
   it('down (500): a clear page and no half-stored connection', async () => {
     const vaultRows = async () =>
-      (await app.thread.services.db.selectFrom('thread_vault').selectAll().execute()).length;
+      (await world.app.thread.services.db.selectFrom('thread_vault').selectAll().execute()).length;
     const before = await vaultRows();
     hubspot().failNext('token', { status: 503 });
     const page = await completeConsent(hubspot(), await freshLink());
     expect(page.status).toBe(502);
     expect(page.html).toContain('HubSpot did not connect');
-    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+    expect(await connectionRow(world.app, 'hubspot')).toBeUndefined();
     expect(await vaultRows()).toBe(before);
   });
 
@@ -139,21 +128,21 @@ describe('token endpoint failures', () => {
     const page = await completeConsent(hubspot(), await freshLink());
     expect(page.status).toBe(502);
     expect(page.html.replace(/<[^>]+>/g, ''), page.html).toContain('something that is not a token');
-    expect(await connectionRow(app, 'hubspot')).toBeUndefined();
+    expect(await connectionRow(world.app, 'hubspot')).toBeUndefined();
   });
 });
 
 describe('permissions narrower than requested', () => {
   it('marks the connection Permission denied and names the missing scopes', async () => {
-    const google = emulators.byId.google!;
+    const google = world.emulators.byId.google!;
     google.grantScopes(['openid', 'email', 'https://www.googleapis.com/auth/calendar.events']);
-    const page = await connectVia(app, google, 'google');
+    const page = await connectVia(world.app, google, 'google');
     expect(page.html).toContain('without some permissions');
     expect(page.html).toContain('https://www.googleapis.com/auth/gmail.send');
-    const row = await connectionRow(app, 'google');
+    const row = await connectionRow(world.app, 'google');
     expect(row?.status).toBe('error');
     expect(row?.error_code).toBe('permission_denied');
-    const home = blocksToText((await app.openHome()).blocks as unknown[]);
+    const home = blocksToText((await world.app.openHome()).blocks as unknown[]);
     expect(home).toContain('Permission denied — Reconnect and grant all the permissions Thread asks for.');
     expect(home).toContain('Missing permissions: https://www.googleapis.com/auth/gmail.send');
   });
@@ -161,8 +150,8 @@ describe('permissions narrower than requested', () => {
 
 describe('commands', () => {
   it('/thread status lists every connector with status, account, who connected it and last success', async () => {
-    await connectVia(app, hubspot(), 'hubspot');
-    const status = text(await app.commandReply('status', 'UMEMBER'));
+    await connectVia(world.app, hubspot(), 'hubspot');
+    const status = text(await world.app.commandReply('status', 'UMEMBER'));
     expect(status).toMatch(
       /HubSpot — ✅ Connected · account acme\.com \(portal \d+\) · connected by @UADMIN · last success \d{4}-/,
     );
@@ -172,7 +161,7 @@ describe('commands', () => {
   });
 
   it('connecting a provider whose app is not set up on this server says what to configure', async () => {
-    const bare = await startTestApp({ slack: app.slack });
+    const bare = await startTestApp({ slack: world.app.slack });
     try {
       const reply = text(await bare.commandReply('connect gong'));
       expect(reply).toContain('Gong is not set up on this Thread server yet');
@@ -183,17 +172,17 @@ describe('commands', () => {
   });
 
   it('/thread connect salsforce → did you mean salesforce?', async () => {
-    const reply = text(await app.commandReply('connect salsforce'));
+    const reply = text(await world.app.commandReply('connect salsforce'));
     expect(reply).toContain("I don't know `salsforce` — did you mean `salesforce`?");
   });
 
   it('a member who is not an admin is refused politely, naming who can help', async () => {
-    await app.commandReply('admins add <@UOWNER|omar>', 'UADMIN');
-    const reply = text(await app.commandReply('connect hubspot', 'UMEMBER'));
+    await world.app.commandReply('admins add <@UOWNER|omar>', 'UADMIN');
+    const reply = text(await world.app.commandReply('connect hubspot', 'UMEMBER'));
     expect(reply).toContain('only workspace admins and Thread admins can connect HubSpot');
     expect(reply).toContain('@UOWNER');
     expect(
-      await app.thread.services.db
+      await world.app.thread.services.db
         .selectFrom('oauth_states')
         .where('user_id', '=', 'UMEMBER')
         .selectAll()
@@ -202,35 +191,37 @@ describe('commands', () => {
   });
 
   it('a Thread admin who is not a workspace admin may connect', async () => {
-    await app.commandReply('admins add <@UMEMBER|mo>', 'UADMIN');
-    const reply = await app.commandReply('connect hubspot', 'UMEMBER');
+    await world.app.commandReply('admins add <@UMEMBER|mo>', 'UADMIN');
+    const reply = await world.app.commandReply('connect hubspot', 'UMEMBER');
     expect(linkFrom(reply)).toContain('/oauth/hubspot/start');
-    await app.commandReply('admins remove <@UMEMBER|mo>', 'UADMIN');
+    await world.app.commandReply('admins remove <@UMEMBER|mo>', 'UADMIN');
   });
 });
 
 describe('dashboard actions are untrusted input', () => {
   it('a forged action naming another team or a connection id changes nothing', async () => {
-    await connectVia(app, hubspot(), 'hubspot');
-    const row = await connectionRow(app, 'hubspot');
+    await connectVia(world.app, hubspot(), 'hubspot');
+    const row = await connectionRow(world.app, 'hubspot');
     for (const value of [row!.id, 'T0OTHER:hubspot', '../hubspot']) {
-      expect((await app.action('connector.disconnect', value)).status).toBe(200);
+      expect((await world.app.action('connector.disconnect', value)).status).toBe(200);
     }
     // A signed request from another workspace, naming our provider: acts only within that workspace.
-    await app.viewSubmission('connector.disconnect_confirm', 'hubspot', 'UADMIN').catch(() => undefined);
-    const forged = await app.action('connector.disconnect', 'hubspot', 'UADMIN', 'T0OTHER');
+    await world.app
+      .viewSubmission('connector.disconnect_confirm', 'hubspot', 'UADMIN')
+      .catch(() => undefined);
+    const forged = await world.app.action('connector.disconnect', 'hubspot', 'UADMIN', 'T0OTHER');
     expect(forged.status).toBeLessThan(500);
     await new Promise((r) => setTimeout(r, 200));
-    expect(app.slack.callsTo('views.open').filter((c) => JSON.stringify(c.args).includes(row!.id))).toEqual(
-      [],
-    );
+    expect(
+      world.app.slack.callsTo('views.open').filter((c) => JSON.stringify(c.args).includes(row!.id)),
+    ).toEqual([]);
   });
 
   it('a non-admin pressing Disconnect is refused and the connection stays', async () => {
-    await connectVia(app, hubspot(), 'hubspot');
-    await app.action('connector.disconnect', 'hubspot', 'UMEMBER');
-    await app.until(() => {
-      const home = app.slack.homeOf('UMEMBER');
+    await connectVia(world.app, hubspot(), 'hubspot');
+    await world.app.action('connector.disconnect', 'hubspot', 'UMEMBER');
+    await world.app.until(() => {
+      const home = world.app.slack.homeOf('UMEMBER');
       return (
         home &&
         blocksToText(home.blocks as unknown[]).includes(
@@ -238,28 +229,28 @@ describe('dashboard actions are untrusted input', () => {
         )
       );
     }, 'refusal on Home');
-    await app.viewSubmission('connector.disconnect_confirm', 'hubspot', 'UMEMBER');
+    await world.app.viewSubmission('connector.disconnect_confirm', 'hubspot', 'UMEMBER');
     await new Promise((r) => setTimeout(r, 200));
-    expect((await connectionRow(app, 'hubspot'))?.status).toBe('connected');
+    expect((await connectionRow(world.app, 'hubspot'))?.status).toBe('connected');
   });
 });
 
 describe('dashboard buttons', () => {
   it('Connect opens a modal with a personal link; View logs shows recent redacted lines', async () => {
-    const opened = () => app.slack.callsTo('views.open').length;
+    const opened = () => world.app.slack.callsTo('views.open').length;
     let before = opened();
-    await app.action('connector.connect', 'notion');
-    await app.until(() => opened() > before, 'connect modal');
-    const modal = app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    await world.app.action('connector.connect', 'notion');
+    await world.app.until(() => opened() > before, 'connect modal');
+    const modal = world.app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
     const modalText = blocksToText(modal.blocks as unknown[]);
     expect(modalText).toContain('[ Continue to Notion ]');
     expect(JSON.stringify(modal)).toContain('/oauth/notion/start?state=');
 
-    await connectVia(app, hubspot(), 'hubspot');
+    await connectVia(world.app, hubspot(), 'hubspot');
     before = opened();
-    await app.action('connector.view_logs', 'hubspot');
-    await app.until(() => opened() > before, 'logs modal');
-    const logs = app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    await world.app.action('connector.view_logs', 'hubspot');
+    await world.app.until(() => opened() > before, 'logs modal');
+    const logs = world.app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
     const logText = blocksToText(logs.blocks as unknown[]);
     expect(logText).toMatch(/Connected acme\.com \(portal \d+\)/);
     for (const s of hubspot().issued) expect(JSON.stringify(logs)).not.toContain(s);

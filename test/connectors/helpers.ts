@@ -1,6 +1,8 @@
 /** Driving the connect flow like a person would: command → link → consent → callback page. */
+import { afterAll, beforeAll } from 'vitest';
 import type { OAuthEmulator } from '../emulators/oauth-provider.js';
-import type { TestApp } from '../helpers/app.js';
+import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 
 export function linkFrom(reply: Record<string, unknown>): string {
   const blocks = reply.blocks as { accessory?: { url?: string } }[];
@@ -41,4 +43,23 @@ export async function connectionRow(app: TestApp, provider: string) {
     .where('team_id', '=', app.teamId)
     .where('provider', '=', provider)
     .executeTakeFirst();
+}
+
+export interface ConnectorWorld {
+  app: TestApp;
+  emulators: ProviderEmulators;
+}
+
+/** The real app with every provider's emulator, started once for the test file that calls this. */
+export function useConnectorWorld(): ConnectorWorld {
+  const world = {} as ConnectorWorld;
+  beforeAll(async () => {
+    world.emulators = await startProviderEmulators();
+    world.app = await startTestApp({ env: world.emulators.env });
+  });
+  afterAll(async () => {
+    await world.app?.stop();
+    await world.emulators?.close();
+  });
+  return world;
 }

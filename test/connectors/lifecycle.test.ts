@@ -1,28 +1,16 @@
 /**
- * For every provider, through the real app, the real SDK and the provider's emulator:
+ * For every provider, through the real world.app, the real SDK and the provider's emulator:
  * slash command → link → consent → callback → Connected on the dashboard → Test → forced refresh with
  * rotation → provider revokes the grant → Error + DM → Reconnect → Connected + DM → Disconnect → Available.
  * Then: no token value in any log line or any table.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getAccessToken, readTokens } from '../../src/domain/connections/tokens.js';
 import { blocksToText } from '../../src/views/plain-text.js';
-import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
 import { dumpAllTables } from '../helpers/table-dump.js';
-import { connectionRow, connectVia, dmsTo } from './helpers.js';
+import { connectionRow, connectVia, dmsTo, useConnectorWorld } from './helpers.js';
 
-let emulators: ProviderEmulators;
-let app: TestApp;
-
-beforeAll(async () => {
-  emulators = await startProviderEmulators();
-  app = await startTestApp({ env: emulators.env });
-});
-afterAll(async () => {
-  await app?.stop();
-  await emulators?.close();
-});
+const world = useConnectorWorld();
 
 const PROVIDERS = ['hubspot', 'salesforce', 'notion', 'google', 'microsoft', 'gong', 'zoom'] as const;
 const NAMES: Record<string, string> = {
@@ -37,24 +25,24 @@ const NAMES: Record<string, string> = {
 
 describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
   it('connects, tests, refreshes, breaks, recovers and disconnects', async () => {
-    const emulator = emulators.byId[provider]!;
+    const emulator = world.emulators.byId[provider]!;
     const name = NAMES[provider]!;
-    const services = app.thread.services;
+    const services = world.app.thread.services;
 
     // Connect.
-    const page = await connectVia(app, emulator, provider);
+    const page = await connectVia(world.app, emulator, provider);
     expect(page.html).toContain(`${name} is connected`);
     expect(page.status).toBe(200);
-    let row = await connectionRow(app, provider);
+    let row = await connectionRow(world.app, provider);
     expect(row?.status).toBe('connected');
     expect(row?.external_account_label).toBeTruthy();
     expect(row?.token_secret_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(dmsTo(app, 'UADMIN').some((t) => t.includes(`*${name}* connected ✅`))).toBe(true);
-    const home = blocksToText(app.slack.homeOf('UADMIN')!.blocks as unknown[]);
+    expect(dmsTo(world.app, 'UADMIN').some((t) => t.includes(`*${name}* connected ✅`))).toBe(true);
+    const home = blocksToText(world.app.slack.homeOf('UADMIN')!.blocks as unknown[]);
     expect(home).toMatch(new RegExp(`${name}( \\(Beta\\))? {3}✅ Connected`));
 
     // Test.
-    const test = blocksToText((await app.commandReply(`test ${provider}`)).blocks as unknown[]);
+    const test = blocksToText((await world.app.commandReply(`test ${provider}`)).blocks as unknown[]);
     expect(test).toMatch(new RegExp(`✅ ${name} test passed in \\d+ ms`));
 
     // Forced refresh: a new access token; rotating providers hand out a new refresh token too.
@@ -62,24 +50,24 @@ describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
     const refreshesBefore = emulator.tokenRequests.refresh_token;
     await getAccessToken(services, row!.id, { force: true });
     expect(emulator.tokenRequests.refresh_token).toBe(refreshesBefore + 1);
-    const after = await readTokens(services, (await connectionRow(app, provider))!);
+    const after = await readTokens(services, (await connectionRow(world.app, provider))!);
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.refreshToken).toBeTruthy();
 
     // The provider revokes the grant: the next call fails, the refresh is refused → Error + one DM.
     emulator.revokeAllGrants();
-    const dmsBefore = dmsTo(app, 'UADMIN').length;
-    const broken = blocksToText((await app.commandReply(`test ${provider}`)).blocks as unknown[]);
+    const dmsBefore = dmsTo(world.app, 'UADMIN').length;
+    const broken = blocksToText((await world.app.commandReply(`test ${provider}`)).blocks as unknown[]);
     expect(broken).toContain(`⚠️ ${name} test failed: Token expired. Reconnect to sign in again.`);
-    row = await connectionRow(app, provider);
+    row = await connectionRow(world.app, provider);
     expect(row?.status).toBe('error');
     expect(row?.error_code).toBe('grant_revoked');
-    const dms = dmsTo(app, 'UADMIN').slice(dmsBefore);
+    const dms = dmsTo(world.app, 'UADMIN').slice(dmsBefore);
     expect(dms).toHaveLength(1);
     expect(dms[0]).toContain(`${name}* needs attention: *Token expired*`);
-    await app.commandReply(`test ${provider}`); // failing again sends no second DM
-    expect(dmsTo(app, 'UADMIN').slice(dmsBefore)).toHaveLength(1);
-    const errorHome = blocksToText((await app.openHome('UADMIN')).blocks as unknown[]);
+    await world.app.commandReply(`test ${provider}`); // failing again sends no second DM
+    expect(dmsTo(world.app, 'UADMIN').slice(dmsBefore)).toHaveLength(1);
+    const errorHome = blocksToText((await world.app.openHome('UADMIN')).blocks as unknown[]);
     expect(errorHome).toMatch(
       new RegExp(
         `${name}( \\(Beta\\))? {3}⚠️ Error[\\s\\S]*Token expired — Reconnect to sign in again\\.[\\s\\S]*\\[ Reconnect \\]`,
@@ -87,36 +75,39 @@ describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
     );
 
     // Reconnect → Connected + DM.
-    const again = await connectVia(app, emulator, provider, 'reconnect');
+    const again = await connectVia(world.app, emulator, provider, 'reconnect');
     expect(again.status).toBe(200);
-    row = await connectionRow(app, provider);
+    row = await connectionRow(world.app, provider);
     expect(row?.status).toBe('connected');
-    expect(dmsTo(app, 'UADMIN').at(-1)).toContain(`*${name}* connected ✅`);
+    expect(dmsTo(world.app, 'UADMIN').at(-1)).toContain(`*${name}* connected ✅`);
 
     // Disconnect (the confirmation modal's submit) → Available, secret gone, revoked where possible.
     const revocationsBefore = emulator.revocations.length;
-    const res = await app.viewSubmission('connector.disconnect_confirm', provider);
+    const res = await world.app.viewSubmission('connector.disconnect_confirm', provider);
     expect(res.status).toBe(200);
-    await app.until(async () => (await connectionRow(app, provider))?.status === 'available', 'disconnect');
-    row = await connectionRow(app, provider);
+    await world.app.until(
+      async () => (await connectionRow(world.app, provider))?.status === 'available',
+      'disconnect',
+    );
+    row = await connectionRow(world.app, provider);
     expect(row?.token_secret_id).toBeNull();
     const revokable = !['microsoft', 'gong'].includes(provider);
     expect(emulator.revocations.length).toBe(revocationsBefore + (revokable ? 1 : 0));
-    await app.until(
-      () => blocksToText(app.slack.homeOf('UADMIN')!.blocks as unknown[]).includes('is disconnected'),
+    await world.app.until(
+      () => blocksToText(world.app.slack.homeOf('UADMIN')!.blocks as unknown[]).includes('is disconnected'),
       'home note',
     );
-    const finalHome = blocksToText(app.slack.homeOf('UADMIN')!.blocks as unknown[]);
+    const finalHome = blocksToText(world.app.slack.homeOf('UADMIN')!.blocks as unknown[]);
     expect(finalHome).toMatch(new RegExp(`${name}( \\(Beta\\))? {3}⚪ Available`));
   });
 });
 
 describe('after every provider went through its life', () => {
   it('no token value appears in any log line or any table', async () => {
-    const secrets = emulators.issued();
+    const secrets = world.emulators.issued();
     expect(secrets.length).toBeGreaterThan(40);
-    const logs = app.logs.join('\n');
-    const tables = await dumpAllTables(app.thread.services.database);
+    const logs = world.app.logs.join('\n');
+    const tables = await dumpAllTables(world.app.thread.services.database);
     for (const s of secrets) {
       expect(logs.includes(s), 'a token leaked into the logs').toBe(false);
       expect(tables.includes(s), 'a token is stored outside the vault ciphertext').toBe(false);
