@@ -65,8 +65,11 @@ describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
     const dms = dmsTo(world.app, 'UADMIN').slice(dmsBefore);
     expect(dms).toHaveLength(1);
     expect(dms[0]).toContain(`${name}* needs attention: *Token expired*`);
-    await world.app.commandReply(`test ${provider}`); // failing again sends no second DM
+    const tokenRequests = emulator.tokenRequests.refresh_token;
+    const retried = blocksToText((await world.app.commandReply(`test ${provider}`)).blocks as unknown[]);
+    expect(retried).toContain('Token expired'); // failing again: same answer, no second DM, no provider call
     expect(dmsTo(world.app, 'UADMIN').slice(dmsBefore)).toHaveLength(1);
+    expect(emulator.tokenRequests.refresh_token).toBe(tokenRequests);
     const errorHome = blocksToText((await world.app.openHome('UADMIN')).blocks as unknown[]);
     expect(errorHome).toMatch(
       new RegExp(

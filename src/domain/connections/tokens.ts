@@ -56,6 +56,17 @@ export async function getAccessToken(
   options: TokenOptions = {},
 ): Promise<{ token: string; connection: Connection }> {
   const connection = await load(services, connectionId);
+  // A grant the provider refused stays refused: spending another request on it (from every workflow
+  // that touches the connection) changes nothing. Only a Reconnect brings it back.
+  if (connection.status === 'error' && connection.error_code === 'grant_revoked') {
+    throw new ProviderError(
+      'grant_revoked',
+      'The provider no longer accepts this connection: reconnect it.',
+      {
+        providerMessage: connection.error_message ?? undefined,
+      },
+    );
+  }
   if (!options.force) {
     const tokens = await readTokens(services, connection);
     if (fresh(tokens)) return { token: tokens.accessToken, connection };
