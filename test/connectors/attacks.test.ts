@@ -145,6 +145,9 @@ describe('permissions narrower than requested', () => {
     const home = blocksToText((await world.app.openHome()).blocks as unknown[]);
     expect(home).toContain('Permission denied — Reconnect and grant all the permissions Thread asks for.');
     expect(home).toContain('Missing permissions: https://www.googleapis.com/auth/gmail.send');
+    // A test call that needs only granted scopes works, but does not hide what is missing.
+    expect(text(await world.app.commandReply('test google'))).toContain('✅ Google Workspace test passed');
+    expect((await connectionRow(world.app, 'google'))?.error_code).toBe('permission_denied');
   });
 });
 

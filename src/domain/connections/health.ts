@@ -64,9 +64,21 @@ export async function recordFailure(
   return !already;
 }
 
+/** Error states that a later success does not clear. */
+const STICKY = new Set(['permission_denied', 'grant_revoked']);
+
 /** A success after an Error: back to Connected, and tell whoever connected it. */
 export async function recordSuccess(services: Services, connection: Connection): Promise<void> {
   const wasBroken = connection.status === 'error';
+  // One call that works does not prove missing permissions were granted: only a Reconnect clears that.
+  if (wasBroken && connection.error_code && STICKY.has(connection.error_code)) {
+    await services.db
+      .updateTable('connections')
+      .set({ last_success_at: new Date(), updated_at: new Date() })
+      .where('id', '=', connection.id)
+      .execute();
+    return;
+  }
   await services.db
     .updateTable('connections')
     .set({
