@@ -1,18 +1,21 @@
 /**
- * The database: Kysely over embedded PGlite (default, data in THREAD_DATA_DIR) or over any Postgres 15+
- * (DATABASE_URL — a Supabase project, say). Everything else in Thread sees only `Database`.
+ * The database: Kysely over `pg`, for both the embedded PostgreSQL server Thread starts itself (default,
+ * data in THREAD_DATA_DIR) and any Postgres 15+ (DATABASE_URL — a Supabase project, say). Everything else
+ * in Thread sees only `Database`.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { DB } from './db-types.js';
+import { type EmbeddedServer, type EmbeddedServerOptions, startEmbeddedServer } from './embedded/server.js';
 
 export interface Database {
   db: Kysely<DB>;
   kind: 'embedded' | 'postgres';
+  /** The connection pool (pg-boss shares it: one set of connections per process). */
+  pool: pg.Pool;
+  /** Embedded mode: the server Thread started (stopped by close()). */
+  server?: EmbeddedServer;
   /** Runs a script of several statements without parameters (migrations only). */
   exec(script: string): Promise<void>;
   /**
@@ -43,31 +46,48 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export interface OpenOptions {
   databaseUrl?: string;
+  /** Embedded mode: the data folder (THREAD_DATA_DIR). */
   dataDir?: string;
-  /** Tests: a PGlite data-dir dump to start from (fast), or an existing PGlite instance. */
-  pglite?: PGlite;
+  /** Embedded mode: progress notes from the server supervisor. */
+  log?: EmbeddedServerOptions['log'];
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
-  return openEmbedded(options);
+  if (options.databaseUrl) return openPool(options.databaseUrl, 'postgres');
+  const dataDir = path.resolve(options.dataDir ?? './.thread');
+  const server = await startEmbeddedServer({ dataDir, log: options.log });
+  try {
+    return await openPool(server.url(), 'embedded', server);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-  // A pool error on an idle client must not crash the process; the next query reports it.
+async function openPool(url: string, kind: Database['kind'], server?: EmbeddedServer): Promise<Database> {
+  // Idle connections close after 10 s: an idle Thread holds (almost) none, which keeps the server small.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 5000,
+  });
+  // A pool error on an idle client (the server restarted, the network dropped) must not end the process;
+  // the next query reports it, and /healthz says 503 until the database is back.
   pool.on('error', () => {});
   try {
     const client = await pool.connect();
     client.release();
   } catch (err) {
     await pool.end().catch(() => {});
-    throw new DatabaseUnreachableError(redactUrl(url), err);
+    throw new DatabaseUnreachableError(server ? `embedded server in ${server.dataDir}` : redactUrl(url), err);
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    kind: 'postgres',
+    kind,
+    pool,
+    server,
     async exec(script) {
       const client = await pool.connect();
       try {
@@ -90,37 +110,10 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
-    close: () => db.destroy(),
-  };
-}
-
-async function openEmbedded(options: OpenOptions): Promise<Database> {
-  let pglite = options.pglite;
-  if (!pglite) {
-    const dir = path.resolve(options.dataDir ?? './.thread', 'pgdata');
-    try {
-      mkdirSync(dir, { recursive: true });
-      pglite = await PGlite.create(dir);
-    } catch (err) {
-      throw new DatabaseUnreachableError(`embedded database in ${dir}; THREAD_DATA_DIR or DATABASE_URL`, err);
-    }
-  }
-  const instance = pglite;
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(instance) });
-  return {
-    db,
-    kind: 'embedded',
-    async exec(script) {
-      try {
-        await instance.exec(script);
-      } catch (err) {
-        await instance.exec('rollback').catch(() => {});
-        throw err;
-      }
+    async close() {
+      await db.destroy();
+      await server?.stop();
     },
-    // One process owns an embedded database: PGlite has a single connection, so there is nobody to race.
-    withAdvisoryLock: (_key, fn) => fn(),
-    close: () => db.destroy(),
   };
 }
 

@@ -1,12 +1,34 @@
 /**
- * `npm start`: configuration → database → Slack. Every expected failure prints one readable message
- * and exits 1; SIGTERM / SIGINT stop gracefully.
+ * `npm start` (compiled: `node dist/app/main.js`): configuration → database → Slack → serving.
+ *
+ * - Every expected start failure (configuration, database, data folder, port, a bot token Slack rejects)
+ *   prints one plain message and exits 1 — no stack trace.
+ * - SIGTERM or SIGINT: stop accepting, finish in-flight work, stop the jobs and the embedded database,
+ *   exit 0 (within 10 s). A second signal exits at once.
+ * - A rejected promise nobody handled is logged, not fatal: a database outage must not end the process
+ *   (pg-boss completes jobs without awaiting, so an outage can surface that way). An uncaught exception is
+ *   a bug: logged, then a graceful stop and exit 1.
  */
 import 'dotenv/config';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnreachableError } from './db.js';
+import { EmbeddedDatabaseError } from './embedded/server.js';
 import { createLogger } from './logger.js';
-import { startThread } from './server.js';
+import { PortInUseError, type RunningThread, startThread } from './server.js';
+import { SlackTokenRejectedError } from './slack-check.js';
+
+const PLAIN_START_ERRORS = [
+  ConfigError,
+  DatabaseUnreachableError,
+  EmbeddedDatabaseError,
+  PortInUseError,
+  SlackTokenRejectedError,
+];
+
+function fail(message: string): never {
+  process.stderr.write(`Thread cannot start: ${message.replace(/^Thread cannot start: /, '')}\n`);
+  process.exit(1);
+}
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -20,28 +42,52 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, pretty: config.pretty });
-  let thread: Awaited<ReturnType<typeof startThread>>;
+
+  let thread: RunningThread | undefined;
+  let stopping = false;
+  const shutdown = (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    // While starting there is nothing to stop yet: the start finishes, then stops (see below).
+    if (!thread) return;
+    thread.stop().then(
+      () => process.exit(code),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (!stopping) return shutdown(signal, 0);
+      // Second signal: leave now. The embedded server is told to stop too; the next start cleans up.
+      logger.warn({ signal }, 'second signal: exiting at once');
+      const pid = thread?.services.database.server?.pid;
+      if (pid) process.kill(pid, 'SIGQUIT');
+      process.exit(130);
+    });
+  }
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled rejection (Thread keeps running)');
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; stopping');
+    shutdown('uncaught exception', 1);
+  });
+
   try {
     thread = await startThread({ config, logger });
   } catch (err) {
-    if (err instanceof DatabaseUnreachableError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
+    if (PLAIN_START_ERRORS.some((E) => err instanceof E)) fail((err as Error).message);
     logger.fatal({ err }, 'Thread failed to start');
     process.exit(1);
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      thread.stop().then(
-        () => process.exit(0),
-        (err) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
+  // A signal that arrived while starting: stop now that there is something to stop.
+  if (stopping) {
+    stopping = false;
+    shutdown('signal during start', 0);
   }
 }
 

@@ -1,23 +1,30 @@
 /**
- * Boots one Thread instance: database (migrated), vault, Bolt app, HTTP server. Used by `npm start`,
- * the demo, the benchmarks and every test, so they all run the same wiring.
+ * Boots one Thread instance: database (migrated), vault, Slack check, Bolt app, HTTP server, background
+ * jobs. Used by `npm start`, the demo, the benchmarks and every test, so they all run the same wiring.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PGlite } from '@electric-sql/pglite';
-import { App, ExpressReceiver, type InstallationStore, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  type Authorize,
+  ExpressReceiver,
+  type InstallationStore,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { oauthRouter } from '../listeners/http/oauth.js';
+import { JOB_SPECS } from '../listeners/jobs/index.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db.js';
 import { createHttpApp, finishHttpApp } from './http.js';
 import { createInstallationStore } from './installation-store.js';
+import { type JobRunner, type StartJobsOptions, startJobs } from './jobs.js';
 import { boltLogger, createLogger, type Logger } from './logger.js';
 import { migrate } from './migrate.js';
-import { startScheduler } from './scheduler.js';
 import { BOT_SCOPES } from './scopes.js';
 import { InflightTracker, type Services } from './services.js';
+import { checkInstallations, SingleWorkspaceIdentity } from './slack-check.js';
 import { loadKeyring, TokenVault } from './vault.js';
 
 export interface StartOptions {
@@ -25,10 +32,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Listen address; tests use 127.0.0.1. */
   host?: string;
-  /** Tests: an already-created PGlite (loaded from a dump). */
-  pglite?: PGlite;
-  /** Run the scheduled jobs (token refresh, pruning). Tests drive them directly instead. */
-  schedules?: boolean;
+  /** Background jobs: workers and schedules (both on by default). */
+  jobs?: StartJobsOptions;
 }
 
 export interface RunningThread {
@@ -36,8 +41,17 @@ export interface RunningThread {
   port: number;
   services: Services;
   bolt: App;
+  jobs: JobRunner;
   stop(): Promise<void>;
 }
+
+/** The HTTP port is taken: one line for the person starting Thread. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+/** How long a graceful stop may take in all, before it closes what is left. */
+const STOP_BUDGET_MS = 9000;
 
 export async function startThread(options: StartOptions): Promise<RunningThread> {
   const { config } = options;
@@ -46,8 +60,9 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    pglite: options.pglite,
+    log: (level, msg, fields) => logger[level](fields ?? {}, msg),
   });
+  const cleanups: (() => Promise<void> | void)[] = [];
   try {
     const migrations = await migrate(database);
     if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
@@ -70,10 +85,22 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     };
     const installationStore =
       config.slack.mode.kind === 'multi' ? createInstallationStore(database.db, vault) : undefined;
-    const singleClient =
+    const single =
       config.slack.mode.kind === 'single'
-        ? new WebClient(config.slack.mode.botToken, clientOptions)
+        ? {
+            client: new WebClient(config.slack.mode.botToken, clientOptions),
+            identity: new SingleWorkspaceIdentity(config.slack.mode.botToken, clientOptions, logger),
+          }
         : undefined;
+    if (single) {
+      cleanups.push(() => single.identity.stop());
+      // Before anything is served: a token Slack rejects stops the start with one plain line.
+      await single.identity.check();
+    } else {
+      await checkStoredInstallations(database.db, installationStore!, clientOptions, logger);
+    }
+
+    let jobs: JobRunner | undefined;
     const services: Services = {
       config,
       database,
@@ -81,8 +108,14 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       vault,
       logger,
       inflight: new InflightTracker(),
+      jobs: {
+        send: (name, data, sendOptions) => {
+          if (!jobs) throw new Error('background jobs are not running yet');
+          return jobs.send(name, data, sendOptions);
+        },
+      },
       async slackClient(teamId) {
-        if (singleClient) return singleClient;
+        if (single) return single.client;
         const installation = await installationStore!.fetchInstallation({
           teamId,
           enterpriseId: undefined,
@@ -93,19 +126,34 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     };
 
     const http = createHttpApp(services, { oauth: oauthRouter(services) });
-    const bolt = createBoltApp(services, http, installationStore);
+    const authorize: Authorize<boolean> | undefined = single
+      ? async () => {
+          const id = await single.identity.get();
+          return {
+            botToken: (config.slack.mode as { botToken: string }).botToken,
+            botUserId: id.botUserId,
+            botId: id.botId,
+            teamId: id.teamId,
+          };
+        }
+      : undefined;
+    const bolt = createBoltApp(services, http, installationStore, authorize);
     registerSlackListeners(bolt, services);
     finishHttpApp(http, services);
 
+    jobs = await startJobs(database, services, JOB_SPECS, logger, options.jobs);
+    cleanups.push(() => jobs?.stop(2000));
+
     const server = createServer(http);
     await listen(server, config.port, options.host);
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
     if (config.slack.appToken) await bolt.start();
-    const scheduler = options.schedules === false ? undefined : startScheduler(services);
     const port = (server.address() as AddressInfo).port;
     logger.info(
       {
         port,
         database: database.kind,
+        ...(database.server ? { socket: database.server.socketDir } : {}),
         vault: vault.backend,
         slack: config.slack.appToken ? 'socket mode' : 'http',
         workspaces: config.slack.mode.kind,
@@ -116,29 +164,75 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
-        // Stop accepting, let in-flight requests and post-ack work finish, then close the database.
-        scheduler?.stop();
+        const deadline = Date.now() + STOP_BUDGET_MS;
+        const left = () => Math.max(0, deadline - Date.now());
+        single?.identity.stop();
+        // 1. Stop accepting; requests already in flight are answered.
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         if (config.slack.appToken) await bolt.stop().catch(() => {});
-        await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
+        await Promise.race([closed, sleep(left() / 2)]);
         server.closeAllConnections();
-        await services.inflight.drain(10_000);
+        // 2. Work that goes on after Slack's ack, then running jobs.
+        await services.inflight.drain(left() / 2);
+        await jobs!.stop(Math.max(1000, left() - 1000));
+        // 3. The database last (the embedded server stops with it).
         await database.close();
       })();
       return stopping;
     };
-    return { url: `http://127.0.0.1:${port}`, port, services, bolt, stop };
+    return { url: `http://127.0.0.1:${port}`, port, services, bolt, jobs, stop };
   } catch (err) {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
     await database.close().catch(() => {});
     throw err;
   }
+}
+
+async function checkStoredInstallations(
+  db: Services['db'],
+  store: InstallationStore,
+  clientOptions: ConstructorParameters<typeof WebClient>[1] & { slackApiUrl: string },
+  logger: Logger,
+): Promise<void> {
+  const rows = await db
+    .selectFrom('installations')
+    .select(['team_id', 'team_name', 'enterprise_id', 'is_enterprise_install'])
+    .execute();
+  const tokens: { teamId: string; teamName: string | null; token: string }[] = [];
+  for (const r of rows) {
+    try {
+      const installation = await store.fetchInstallation({
+        teamId: r.team_id ?? undefined,
+        enterpriseId: r.enterprise_id ?? undefined,
+        isEnterpriseInstall: r.is_enterprise_install,
+      });
+      if (installation.bot?.token) {
+        tokens.push({
+          teamId: r.team_id ?? r.enterprise_id ?? '?',
+          teamName: r.team_name,
+          token: installation.bot.token,
+        });
+      }
+    } catch (err) {
+      logger.warn(
+        { err, team: r.team_id },
+        'a stored installation cannot be read; that workspace reinstalls Thread',
+      );
+    }
+  }
+  await checkInstallations(tokens, clientOptions, logger);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 function createBoltApp(
   services: Services,
   http: ReturnType<typeof createHttpApp>,
   installationStore: InstallationStore | undefined,
+  singleAuthorize: Authorize<boolean> | undefined,
 ): App {
   const { config } = services;
   const logger = boltLogger(services.logger);
@@ -148,9 +242,10 @@ function createBoltApp(
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
   };
   const mode = config.slack.mode;
-  const auth =
+  // Multi-workspace: the receiver serves /slack/install and authorizes through our installation store.
+  const installer =
     mode.kind === 'single'
-      ? { token: mode.botToken }
+      ? {}
       : {
           clientId: mode.clientId,
           clientSecret: mode.clientSecret,
@@ -172,7 +267,7 @@ function createBoltApp(
   // events arrive on the socket instead, and the receiver only serves the install routes (multi-workspace).
   const receiver = new ExpressReceiver({
     signingSecret: config.slack.signingSecret,
-    ...(mode.kind === 'multi' ? auth : {}),
+    ...installer,
     app: http,
     logger,
     bodyLimit: '1mb',
@@ -188,13 +283,12 @@ function createBoltApp(
       logger,
       installerOptions: { clientOptions },
     });
-    const authorize =
-      mode.kind === 'single' ? { token: mode.botToken } : { authorize: receiver.installer!.authorize };
+    const authorize = { authorize: singleAuthorize ?? receiver.installer!.authorize };
     app = new App({ ...authorize, receiver: socket, socketMode: true, logger, clientOptions });
   } else {
     // Multi-workspace: Bolt authorizes through the receiver's installer (our installation store).
     app = new App({
-      ...(mode.kind === 'single' ? { token: mode.botToken } : {}),
+      ...(singleAuthorize ? { authorize: singleAuthorize } : {}),
       receiver,
       logger,
       clientOptions,
@@ -211,7 +305,17 @@ function createBoltApp(
 
 function listen(server: Server, port: number, host?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `port ${port} is already in use by another program; stop it, or set PORT to a free port`,
+            )
+          : err.code === 'EACCES'
+            ? new PortInUseError(`this user may not listen on port ${port}; set PORT to 1024 or above`)
+            : err,
+      );
+    });
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();

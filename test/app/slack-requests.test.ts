@@ -152,6 +152,6 @@ describe('health', () => {
   it('reports the database reachable and the version', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'embedded', version: '0.1.0' });
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'postgres', version: '0.1.0' });
   });
 });

@@ -1,6 +1,5 @@
 /** Token lifecycle: single-flight refresh, retries and recovery, the scheduled refresh, log pruning. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { claimSlot, JOBS, runJobOnce } from '../../src/app/scheduler.js';
 import { addLog, pruneLogs } from '../../src/domain/connections/logs.js';
 import { refreshDueConnections } from '../../src/domain/connections/refresh-job.js';
 import { getAccessToken, readTokens } from '../../src/domain/connections/tokens.js';
@@ -111,15 +110,6 @@ describe('the troubleshooting table, as users see it', () => {
 });
 
 describe('scheduled jobs', () => {
-  it('a time slot is claimed once, whoever asks', async () => {
-    const services = world.app.thread.services;
-    const results = await Promise.all([claimSlot(services, 'x', 's1'), claimSlot(services, 'x', 's1')]);
-    expect(results.sort()).toEqual([false, true]);
-    const now = new Date('2026-11-27T03:17:00Z');
-    expect(await runJobOnce(services, JOBS[1]!, now)).toBe(true);
-    expect(await runJobOnce(services, JOBS[1]!, now)).toBe(false);
-  });
-
   it('integration logs older than 30 days are pruned', async () => {
     const services = world.app.thread.services;
     await addLog(services, {

@@ -39,10 +39,9 @@ describe.each(backends())('migrations on $name', (backend) => {
   });
 });
 
-const pg = backends().find((b) => b.name === 'postgres');
-describe.runIf(pg)('migrations on postgres, two instances starting at once', () => {
+describe.each(backends())('migrations on $name, two instances starting at once', (backend) => {
   it('take turns under the advisory lock: each file applied exactly once', async () => {
-    const url = await pg!.freshUrl!();
+    const url = await backend.freshUrl();
     const [a, b] = await Promise.all([
       openDatabase({ databaseUrl: url }),
       openDatabase({ databaseUrl: url }),
@@ -55,7 +54,7 @@ describe.runIf(pg)('migrations on postgres, two instances starting at once', () 
   });
 
   it('count versions the Supabase CLI already applied (supabase db push) as done', async () => {
-    const url = await pg!.freshUrl!();
+    const url = await backend.freshUrl();
     const database = await openDatabase({ databaseUrl: url });
     opened.push(database);
     const [first] = await listMigrations();

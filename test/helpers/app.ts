@@ -12,7 +12,6 @@ import { loadConfig } from '../../src/app/config.js';
 import { captureStream, createLogger } from '../../src/app/logger.js';
 import { type RunningThread, startThread } from '../../src/app/server.js';
 import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
-import { freshPglite } from './pglite.js';
 import {
   blockActionPayload,
   eventBody,
@@ -22,6 +21,7 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from './slack-requests.js';
+import { freshDatabaseUrl } from './test-database.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,7 +65,7 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   slack?: SlackEmulator;
-  /** Use this Postgres URL instead of a fresh PGlite. */
+  /** Use this Postgres URL instead of a fresh database on the test run's embedded server. */
   databaseUrl?: string;
   /** Share an encryption key between instances (two apps, one database). */
   encryptionKey?: string;
@@ -85,14 +85,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     THREAD_ENCRYPTION_KEY: options.encryptionKey ?? randomBytes(32).toString('base64'),
     LOG_LEVEL: 'debug',
     THREAD_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    DATABASE_URL: options.databaseUrl ?? (await freshDatabaseUrl()),
     ...(options.env ?? {}),
   };
   const capture = captureStream();
   const logger = createLogger({ level: 'debug', destination: capture.stream });
   const config = loadConfig(env);
-  const pglite = options.databaseUrl ? undefined : await freshPglite();
-  const thread = await startThread({ config, logger, host: '127.0.0.1', pglite });
+  const thread = await startThread({ config, logger, host: '127.0.0.1' });
   const teamId = slack.teamId;
   const events = `${thread.url}/slack/events`;
 

@@ -1,30 +1,30 @@
 /**
- * The database backends a suite runs against: PGlite always, and real PostgreSQL when
- * TEST_DATABASE_URL is set (CI starts one). Each `open()` gives a fresh, migrated, isolated database.
+ * The database backends a suite runs against: the test run's embedded PostgreSQL 17 server always, and
+ * another PostgreSQL (CI starts a 15, the oldest Supabase runs) when TEST_DATABASE_URL is set. Each
+ * `open()` gives a fresh, migrated, isolated database.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/app/db.js';
 import { migrate } from '../../src/app/migrate.js';
-import { freshPglite } from './pglite.js';
+import { emptyDatabaseUrl, freshDatabaseUrl, urlFor } from './test-database.js';
 
 export interface Backend {
-  name: 'pglite' | 'postgres';
+  name: 'embedded' | 'postgres';
   /** A fresh migrated database. */
   open(): Promise<Database>;
-  /** A fresh database URL (postgres only), unmigrated, for multi-instance tests. */
-  freshUrl?(): Promise<string>;
+  /** A fresh database URL, unmigrated, for multi-instance and migration tests. */
+  freshUrl(): Promise<string>;
 }
-
-const created: string[] = [];
 
 export function backends(): Backend[] {
   const list: Backend[] = [
     {
-      name: 'pglite',
+      name: 'embedded',
       async open() {
-        return openDatabase({ pglite: await freshPglite() });
+        return openDatabase({ databaseUrl: await freshDatabaseUrl() });
       },
+      freshUrl: emptyDatabaseUrl,
     },
   ];
   const url = process.env.TEST_DATABASE_URL;
@@ -35,10 +35,7 @@ export function backends(): Backend[] {
       await admin.connect();
       await admin.query(`create database ${name}`);
       await admin.end();
-      created.push(name);
-      const u = new URL(url);
-      u.pathname = `/${name}`;
-      return u.toString();
+      return urlFor(name, url);
     };
     list.push({
       name: 'postgres',
@@ -51,9 +48,4 @@ export function backends(): Backend[] {
     });
   }
   return list;
-}
-
-/** Test databases on the server are dropped by the CI script when it stops the server. */
-export function createdDatabases(): readonly string[] {
-  return created;
 }

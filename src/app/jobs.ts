@@ -1,0 +1,163 @@
+/**
+ * Background jobs on pg-boss, in its own schema (`pgboss`) of Thread's database, over Thread's own
+ * connection pool (one set of connections per process).
+ *
+ * - Every background task is a queue with a handler from `src/listeners/jobs/`; jobs survive restarts and
+ *   are claimed with SKIP LOCKED, so N instances share the work and each job runs once.
+ * - Schedules are pg-boss schedules, kept in the database: every instance's clock looks at them, but
+ *   pg-boss sends each due minute's job once (a singleton key per schedule and minute), so a schedule fires
+ *   once across N instances. node-cron is not needed for that: a cron tick fires on every instance.
+ * - A failing job retries with exponential backoff, then ends `failed` — each failure is a log line with the
+ *   job id, the attempt and whether it will be retried.
+ * - A database outage never ends the process: pg-boss's polling errors are events (logged once per
+ *   outage, not every two seconds), and the workers resume when the database is back.
+ */
+import PgBoss from 'pg-boss';
+import type { Database } from './db.js';
+import type { Logger } from './logger.js';
+
+export const JOBS_SCHEMA = 'pgboss';
+
+export interface JobMeta {
+  id: string;
+  /** 1 for the first run, 2 for the first retry, … */
+  attempt: number;
+}
+
+export interface JobSpec<S, T extends object = object> {
+  name: string;
+  /** A cron expression in UTC: the job is sent once per due minute across every instance. */
+  schedule?: string;
+  /** Retries after the first failure (exponential backoff from `retryDelaySeconds`). */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** How long one run may take before pg-boss fails it. */
+  expireInSeconds?: number;
+  run(services: S, data: T, meta: JobMeta): Promise<unknown>;
+}
+
+export interface SendOptions {
+  /** At most one queued job per key (e.g. one refresh per connection). */
+  singletonKey?: string;
+  startAfter?: Date | number;
+}
+
+/** What the rest of Thread sees of the queue: it sends jobs; only this file knows pg-boss. */
+export interface JobQueue {
+  send(name: string, data?: object, options?: SendOptions): Promise<string | null>;
+}
+
+export interface JobRunner extends JobQueue {
+  stop(timeoutMs?: number): Promise<void>;
+  /** Tests and operators: a job's state (`created`, `active`, `retry`, `completed`, `failed`…). */
+  state(name: string, id: string): Promise<string | undefined>;
+}
+
+export interface StartJobsOptions {
+  /** Run handlers in this process (default true). */
+  work?: boolean;
+  /** Register the specs' schedules and run the clock (default true). */
+  schedules?: boolean;
+  /** How often an idle worker looks for work, in seconds (pg-boss's minimum is 0.5). */
+  pollingIntervalSeconds?: number;
+}
+
+export async function startJobs<S>(
+  database: Database,
+  services: S,
+  specs: readonly JobSpec<S, never>[],
+  logger: Logger,
+  options: StartJobsOptions = {},
+): Promise<JobRunner> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => database.pool.query(text, values) },
+    schema: JOBS_SCHEMA,
+    schedule: options.schedules !== false,
+    // Keep finished jobs a week for inspection, then let pg-boss's maintenance delete them.
+    deleteAfterDays: 7,
+  });
+  const outage = quietErrors(logger, () => database.pool.query('select 1'));
+  boss.on('error', outage.report);
+  await boss.start();
+
+  for (const spec of specs) {
+    await boss.createQueue(spec.name, {
+      name: spec.name,
+      retryLimit: spec.retryLimit ?? 5,
+      retryDelay: spec.retryDelaySeconds ?? 10,
+      retryBackoff: true,
+      expireInSeconds: spec.expireInSeconds ?? 15 * 60,
+    });
+    if (options.schedules !== false) {
+      if (spec.schedule) await boss.schedule(spec.name, spec.schedule, {}, { tz: 'UTC' });
+      else await boss.unschedule(spec.name);
+    }
+    if (options.work === false) continue;
+    await boss.work<object>(
+      spec.name,
+      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+      async ([job]) => {
+        if (!job) return;
+        const meta = { id: job.id, attempt: job.retryCount + 1 };
+        const started = Date.now();
+        try {
+          const result = await spec.run(services, job.data as never, meta);
+          logger.info(
+            { job: spec.name, jobId: job.id, attempt: meta.attempt, ms: Date.now() - started, result },
+            'job done',
+          );
+          return result;
+        } catch (err) {
+          const retry = job.retryCount < job.retryLimit;
+          logger.error(
+            { err, job: spec.name, jobId: job.id, attempt: meta.attempt, willRetry: retry },
+            retry ? 'job failed; it will be retried' : 'job failed for good (retries used up)',
+          );
+          throw err;
+        }
+      },
+    );
+  }
+
+  return {
+    send: (name, data = {}, sendOptions = {}) => boss.send(name, data, sendOptions),
+    async state(name, id) {
+      return (await boss.getJobById(name, id, { includeArchive: true }))?.state;
+    },
+    async stop(timeoutMs = 8000) {
+      outage.stop();
+      // Graceful: stop fetching, wait for running handlers up to the timeout.
+      await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs }).catch(() => {});
+    },
+  };
+}
+
+/**
+ * pg-boss reports every failed poll; during an outage that is one error every two seconds per queue. Log
+ * the first, then check every few seconds and say once when the database is back.
+ */
+function quietErrors(logger: Logger, ping: () => Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  return {
+    report(err: Error) {
+      if (timer) return;
+      logger.error({ err }, 'background jobs cannot reach the database; they resume when it is back');
+      timer = setInterval(() => {
+        ping().then(
+          () => {
+            if (!timer) return;
+            stop();
+            logger.info('background jobs reach the database again');
+          },
+          () => {},
+        );
+      }, 3000);
+      timer.unref();
+    },
+    stop,
+  };
+}
