@@ -36,6 +36,8 @@ const WHERE: Record<string, string> = {
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace',
 };
 
+const logLevelNames = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; problem: string }[]) {
     super(
@@ -110,7 +112,9 @@ const envSchema = z.object({
   THREAD_ENCRYPTION_KEY: encryptionKey,
   THREAD_PREVIOUS_ENCRYPTION_KEYS: optionalString,
   LOG_LEVEL: optionalString.pipe(
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    z
+      .enum(logLevelNames, { message: `must be one of ${logLevelNames.join(', ')}` })
+      .optional(),
   ),
   NODE_ENV: optionalString,
   ...providerShape,
@@ -151,16 +155,16 @@ export const SLACK_API_DEFAULT = 'https://slack.com/api/';
 
 /** Parse the environment. Throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Every problem in one round: the schema's, and the checks across variables (run on the raw values
+  // when the schema failed), so nobody fixes one variable only to be told about the next.
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => ({
-      variable: String(issue.path[0] ?? 'environment'),
-      problem: issue.message,
-    }));
-    throw new ConfigError(dedupe(problems));
-  }
-  const e = parsed.data;
-  const problems: { variable: string; problem: string }[] = [];
+  const problems: { variable: string; problem: string }[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        problem: issue.message,
+      }));
+  const e = parsed.success ? parsed.data : rawView(env);
 
   let mode: SlackMode | undefined;
   if (e.SLACK_BOT_TOKEN) {
@@ -204,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problem: 'every key must be 32 bytes encoded as base64',
     });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(dedupe(problems));
 
   const port = e.PORT ?? 3000;
   const raw = e as unknown as Record<string, string | undefined>;
@@ -239,6 +243,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pretty: e.NODE_ENV !== 'production',
     providers,
   };
+}
+
+/** The trimmed strings, for the cross-variable checks when the schema rejected something. */
+function rawView(env: NodeJS.ProcessEnv): z.infer<typeof envSchema> {
+  const view: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key]?.trim();
+    view[key] = v ? v : undefined;
+  }
+  return view as unknown as z.infer<typeof envSchema>;
 }
 
 function withTrailingSlash(url: string): string {

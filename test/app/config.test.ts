@@ -52,6 +52,19 @@ describe('configuration', () => {
     expect(msg).not.toMatch(/\n\s+at /); // no stack frames
   });
 
+  it('says everything in one round, in plain words', () => {
+    // A missing signing secret used to hide the bot-token problems until it was fixed.
+    const msg = problems({ LOG_LEVEL: 'loud', SLACK_BOT_TOKEN: 'xoxp-user-token' });
+    expect(msg).toContain('SLACK_SIGNING_SECRET: is required');
+    expect(msg).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(msg).toContain('LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(msg).not.toMatch(/Invalid option|expected one of/);
+    const none = problems({ PORT: 'x' });
+    expect(none).toContain('SLACK_SIGNING_SECRET: is required');
+    expect(none).toContain('SLACK_BOT_TOKEN: is required for a single workspace');
+    expect(none).toContain('PORT: must be a port number');
+  });
+
   it('asks for a bot token or the install settings', () => {
     expect(problems({ SLACK_SIGNING_SECRET: 's' })).toContain(
       'SLACK_BOT_TOKEN: is required for a single workspace',
