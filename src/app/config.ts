@@ -112,9 +112,7 @@ const envSchema = z.object({
   THREAD_ENCRYPTION_KEY: encryptionKey,
   THREAD_PREVIOUS_ENCRYPTION_KEYS: optionalString,
   LOG_LEVEL: optionalString.pipe(
-    z
-      .enum(logLevelNames, { message: `must be one of ${logLevelNames.join(', ')}` })
-      .optional(),
+    z.enum(logLevelNames, { message: `must be one of ${logLevelNames.join(', ')}` }).optional(),
   ),
   NODE_ENV: optionalString,
   ...providerShape,

@@ -59,9 +59,16 @@ async function main(): Promise<void> {
       },
     );
   };
+  let firstSignalAt = 0;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
-      if (!stopping) return shutdown(signal, 0);
+      if (!stopping) {
+        firstSignalAt = Date.now();
+        return shutdown(signal, 0);
+      }
+      // Ctrl-C under `npm start` arrives twice at once: from the terminal (to the whole process group) and
+      // forwarded by npm. Only a signal a person sends again later means "now".
+      if (Date.now() - firstSignalAt < 1000) return;
       // Second signal: leave now. The embedded server is told to stop too; the next start cleans up.
       logger.warn({ signal }, 'second signal: exiting at once');
       const pid = thread?.services.database.server?.pid;

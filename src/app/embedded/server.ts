@@ -150,9 +150,11 @@ function writableError(dir: string, err: unknown): EmbeddedDatabaseError {
   const why =
     code === 'ENOSPC'
       ? 'the disk is full'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'permission denied'
-        : String((err as Error).message ?? err);
+      : code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'it is not a folder'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'permission denied'
+          : String((err as Error).message ?? err);
   return new EmbeddedDatabaseError(
     `Thread cannot write its embedded database to ${dir} (${why}); make THREAD_DATA_DIR a writable folder with free space, or set DATABASE_URL`,
   );

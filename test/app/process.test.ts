@@ -1,0 +1,249 @@
+/**
+ * Thread as a process: start, signals, a kill -9, leftovers, bad folders, taken ports, a bot token Slack
+ * rejects, Slack unreachable. Each test runs the compiled app with its own embedded PostgreSQL.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../src/app/embedded/processes.js';
+import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
+import { freePort, SIGNING_SECRET } from '../helpers/app.js';
+import {
+  buildOnce,
+  postmastersOn,
+  scratchDataDir,
+  spawnThread,
+  type ThreadProcess,
+} from '../helpers/process.js';
+import { eventBody, postSigned } from '../helpers/slack-requests.js';
+
+let slack: SlackEmulator;
+const running: ThreadProcess[] = [];
+
+beforeAll(async () => {
+  buildOnce();
+  slack = await startSlackEmulator();
+}, 120_000);
+afterAll(async () => {
+  await slack.close();
+});
+afterEach(async () => {
+  for (const p of running.splice(0)) {
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    for (const pid of postmastersOn(p.dataDir)) process.kill(pid, 'SIGQUIT');
+  }
+});
+
+async function start(options: Parameters<typeof spawnThread>[2] = {}, token = slack.botToken) {
+  const p = await spawnThread(slack.apiUrl, token, options);
+  running.push(p);
+  return p;
+}
+
+async function ready(p: ThreadProcess): Promise<number> {
+  const started = Date.now();
+  await p.waitFor('/healthz 200', async () => (await p.healthz()) === 200, 30_000);
+  return Date.now() - started;
+}
+
+function openHome(p: ThreadProcess) {
+  return postSigned(
+    `${p.url}/slack/events`,
+    eventBody(slack.teamId, { type: 'app_home_opened', user: 'UADMIN', channel: 'DHOME', tab: 'home' }),
+    { secret: SIGNING_SECRET, contentType: 'application/json' },
+  );
+}
+
+describe('npm start and signals', () => {
+  it('SIGTERM to npm start: answers what is in flight, stops the embedded server, exits 0', async () => {
+    const p = await start({ via: 'npm' });
+    await ready(p);
+    const postmaster = p.postmasterPid();
+    expect(postmaster && isAlive(postmaster)).toBe(true);
+    slack.slowNext('views.publish', 1500);
+    const before = slack.callsTo('views.publish').length;
+    expect((await openHome(p)).status).toBe(200); // acked; the dashboard publish is still running
+    await new Promise((r) => setTimeout(r, 100));
+    const signalledAt = Date.now();
+    p.child.kill('SIGTERM'); // npm's own process, as a service manager would
+    const exit = await p.exited;
+    expect(exit.code).toBe(0);
+    expect(exit.at - signalledAt).toBeLessThan(10_000);
+    const publish = slack.callsTo('views.publish')[before];
+    expect(publish?.answeredAt).toBeDefined(); // the in-flight work finished before the exit
+    expect(isAlive(postmaster!)).toBe(false);
+    expect(postmastersOn(p.dataDir)).toEqual([]);
+  });
+
+  it('Ctrl-C (SIGINT to the process group): the same, the server is not killed under it', async () => {
+    const p = await start({ via: 'npm', detached: true });
+    await ready(p);
+    const postmaster = p.postmasterPid()!;
+    slack.slowNext('views.publish', 1500);
+    const before = slack.callsTo('views.publish').length;
+    expect((await openHome(p)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(-p.child.pid!, 'SIGINT');
+    // The terminal's SIGINT must not reach the database server: it stays up while Thread drains.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(isAlive(postmaster)).toBe(true);
+    const exit = await p.exited;
+    expect(exit.code).toBe(0);
+    expect(slack.callsTo('views.publish')[before]?.answeredAt).toBeDefined();
+    expect(p.logs().some((l) => String(l.msg).includes('slack listener failed'))).toBe(false);
+    expect(postmastersOn(p.dataDir)).toEqual([]);
+  });
+
+  it('a second signal exits at once', async () => {
+    const p = await start({ via: 'node' });
+    await ready(p);
+    slack.slowNext('views.publish', 8000);
+    await openHome(p);
+    await new Promise((r) => setTimeout(r, 100));
+    p.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1200)); // a person pressing again, not npm forwarding the first
+    const at = Date.now();
+    p.child.kill('SIGTERM');
+    const exit = await p.exited;
+    expect(exit.at - at).toBeLessThan(1000);
+    expect(exit.code).not.toBe(0);
+  });
+});
+
+describe('the embedded database across crashes', () => {
+  it('kill -9 of Thread, then start again: ready, data intact, exactly one postmaster', async () => {
+    const first = await start({ via: 'node' });
+    await ready(first);
+    const socket = path.join(first.dataDir, 'run');
+    const client = new pg.Client({ host: socket, user: 'thread', database: 'thread' });
+    await client.connect();
+    await client.query('create table crash_marker (note text)');
+    await client.query("insert into crash_marker values ('kept')");
+    await client.end();
+    const leftover = first.postmasterPid()!;
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(leftover)).toBe(true); // the server outlives a kill -9: the next start must handle it
+
+    const second = await start({ via: 'node', dataDir: first.dataDir, env: { PORT: String(first.port) } });
+    await ready(second);
+    expect(isAlive(leftover)).toBe(false);
+    expect(postmastersOn(first.dataDir)).toHaveLength(1);
+    const again = new pg.Client({ host: socket, user: 'thread', database: 'thread' });
+    await again.connect();
+    expect((await again.query('select note from crash_marker')).rows).toEqual([{ note: 'kept' }]);
+    await again.end();
+    expect(second.logs().some((l) => String(l.msg).includes('left running by an earlier Thread'))).toBe(true);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+  });
+
+  it('a stale postmaster.pid naming a live process that is not our postgres: that process is left alone', async () => {
+    const first = await start({ via: 'node' });
+    await ready(first);
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      writeFileSync(
+        path.join(first.dataDir, 'postgres', 'postmaster.pid'),
+        `${bystander.pid}\n${path.join(first.dataDir, 'postgres')}\n0\n5432\n\n\n`,
+      );
+      const second = await start({ via: 'node', dataDir: first.dataDir });
+      await ready(second);
+      expect(isAlive(bystander.pid!)).toBe(true);
+      second.child.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    } finally {
+      bystander.kill();
+    }
+  });
+
+  it('two Threads on one data folder: the second says so and exits 1', async () => {
+    const first = await start({ via: 'node' });
+    await ready(first);
+    const second = await start({ via: 'node', dataDir: first.dataDir });
+    const exit = await second.exited;
+    expect(exit.code).toBe(1);
+    expect(second.stderr()).toMatch(/another Thread \(PID \d+\) is already using the data folder/);
+    expect(second.stderr()).not.toMatch(/\n\s+at /);
+    expect(await first.healthz()).toBe(200);
+  });
+});
+
+describe('start failures are one plain line', () => {
+  it('a data folder Thread cannot write', async () => {
+    const parent = path.dirname(scratchDataDir());
+    const locked = path.join(parent, 'locked');
+    mkdirSync(locked, { mode: 0o555 });
+    chmodSync(locked, 0o555);
+    // As root nothing is unwritable, so the app runs as `nobody` there, as a service user would.
+    const asNobody =
+      process.getuid?.() === 0
+        ? {
+            uid: Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim()),
+            gid: Number(spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).stdout.trim()),
+          }
+        : {};
+    const p = await start({ via: 'node', dataDir: path.join(locked, 'data'), ...asNobody });
+    const exit = await p.exited;
+    expect(exit.code).toBe(1);
+    expect(p.stderr()).toContain('Thread cannot start: Thread cannot write its embedded database to');
+    expect(p.stderr()).toContain('permission denied');
+    expect(p.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('a data folder that is a file', async () => {
+    const parent = path.dirname(scratchDataDir());
+    mkdirSync(parent, { recursive: true });
+    const file = path.join(parent, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const p = await start({ via: 'node', dataDir: file });
+    expect((await p.exited).code).toBe(1);
+    expect(p.stderr()).toContain('is not a folder');
+  });
+
+  it('the HTTP port taken', async () => {
+    const port = await freePort();
+    const squatter = createServer().listen(port, '0.0.0.0');
+    try {
+      const p = await start({ via: 'node', env: { PORT: String(port) } });
+      const exit = await p.exited;
+      expect(exit.code).toBe(1);
+      expect(p.stderr()).toContain(`port ${port} is already in use`);
+      expect(p.stderr()).not.toMatch(/\n\s+at /);
+      expect(postmastersOn(p.dataDir)).toEqual([]); // the embedded server was stopped on the way out
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('a bot token Slack rejects: the variable, where to get a new one, exit 1', async () => {
+    const p = await start({ via: 'node' }, 'xoxb-revoked-0000');
+    const exit = await p.exited;
+    expect(exit.code).toBe(1);
+    expect(p.stderr()).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
+    expect(p.stderr()).toContain('OAuth & Permissions');
+    expect(p.stderr()).not.toMatch(/\n\s+at /);
+    expect(p.stdout()).not.toContain('Thread is running');
+    expect(postmastersOn(p.dataDir)).toEqual([]);
+  });
+
+  it('Slack unreachable at start: keeps serving, says so once, retries', async () => {
+    const closed = await freePort();
+    const p = await spawnThread(`http://127.0.0.1:${closed}/api/`, slack.botToken, { via: 'node' });
+    running.push(p);
+    await ready(p);
+    const said = () => p.logs().filter((l) => String(l.msg).includes('Slack is unreachable at'));
+    await p.waitFor('the unreachable notice', () => said().length > 0);
+    expect(said()[0]?.msg).toContain(`http://127.0.0.1:${closed}/api/`);
+    expect(said()[0]?.msg).toContain('SLACK_API_URL');
+    await new Promise((r) => setTimeout(r, 2500)); // retries go on, quietly
+    expect(said()).toHaveLength(1);
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Thread as an operator runs it: a real process (`npm start`, or `node dist/app/main.js`), its own embedded
+ * PostgreSQL in a scratch data folder, signals and all. The compiled build is made once per test file.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, SIGNING_SECRET } from './app.js';
+
+export function buildOnce(): void {
+  const r = spawnSync(process.execPath, ['scripts/build-if-needed.mjs'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}${r.stdout}`);
+}
+
+/** A scratch data folder the embedded server's user can reach (as root it runs as `postgres`). */
+export function scratchDataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'thread-proc-'));
+  chmodSync(dir, 0o755);
+  return path.join(dir, 'data');
+}
+
+export interface ThreadProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  dataDir: string;
+  env: Record<string, string>;
+  /** Everything written so far. */
+  stdout(): string;
+  stderr(): string;
+  /** JSON log lines (NODE_ENV=production logs JSON). */
+  logs(): Record<string, unknown>[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
+  healthz(): Promise<number>;
+  /** The embedded server's PID from its lock file. */
+  postmasterPid(): number | undefined;
+}
+
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  /** `npm` runs `npm start` (what an operator types); `node` runs the compiled entry point directly. */
+  via?: 'npm' | 'node';
+  /** Own process group, so the test can signal the group as a terminal's Ctrl-C does. */
+  detached?: boolean;
+  dataDir?: string;
+  uid?: number;
+  gid?: number;
+}
+
+export async function spawnThread(slackApiUrl: string, botToken: string, options: SpawnOptions = {}) {
+  const port = Number(options.env?.PORT ?? (await freePort()));
+  const dataDir = options.dataDir ?? scratchDataDir();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    NODE_ENV: 'production',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_API_URL: slackApiUrl,
+    PORT: String(port),
+    THREAD_DATA_DIR: dataDir,
+    THREAD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const [cmd, args] =
+    options.via === 'node'
+      ? [process.execPath, ['--enable-source-maps', 'dist/app/main.js']]
+      : ['npm', ['start', '--silent']];
+  const child = spawn(cmd, args, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const proc: ThreadProcess = {
+    child,
+    url,
+    port,
+    dataDir,
+    env,
+    stdout: () => out,
+    stderr: () => err,
+    logs: () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => {
+          try {
+            return JSON.parse(l) as Record<string, unknown>;
+          } catch {
+            return {};
+          }
+        }),
+    exited,
+    async waitFor(what, predicate, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let gone = false;
+      void exited.then(() => {
+        gone = true;
+      });
+      while (!(await predicate())) {
+        if (gone && !(await predicate())) {
+          throw new Error(`Thread exited while waiting for ${what}\nstdout: ${out}\nstderr: ${err}`);
+        }
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}\nstdout: ${out}\nstderr: ${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async healthz() {
+      try {
+        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) });
+        return res.status;
+      } catch {
+        return 0;
+      }
+    },
+    postmasterPid() {
+      try {
+        return Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  return proc;
+}
+
+/** PIDs of postgres servers running on a data folder (by their `-D` argument). */
+export function postmastersOn(dataDir: string): number[] {
+  const r = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  const target = `-D ${path.join(dataDir, 'postgres')} `;
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.includes(target) && /\/postgres -D /.test(l))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+export function randomKey(): string {
+  return randomBytes(32).toString('base64');
+}
