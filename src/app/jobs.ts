@@ -9,8 +9,8 @@
  *   once across N instances. node-cron is not needed for that: a cron tick fires on every instance.
  * - A failing job retries with exponential backoff, then ends `failed` — each failure is a log line with the
  *   job id, the attempt and whether it will be retried.
- * - A database outage never ends the process: pg-boss's polling errors are events (logged once per
- *   outage, not every two seconds), and the workers resume when the database is back.
+ * - A database outage never ends the process: pg-boss swallows failed polls and reports other errors as
+ *   events (passed to `onError`; DatabaseHealth says it once), and the workers resume when it is back.
  */
 import PgBoss from 'pg-boss';
 import type { Database } from './db.js';
@@ -60,6 +60,8 @@ export interface StartJobsOptions {
   schedules?: boolean;
   /** How often an idle worker looks for work, in seconds (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
+  /** pg-boss reported an error (usually: the database is unreachable). */
+  onError?: (err: Error) => void;
 }
 
 export async function startJobs<S>(
@@ -76,8 +78,11 @@ export async function startJobs<S>(
     // Keep finished jobs a week for inspection, then let pg-boss's maintenance delete them.
     deleteAfterDays: 7,
   });
-  const outage = quietErrors(logger, () => database.pool.query('select 1'));
-  boss.on('error', outage.report);
+  // pg-boss's errors (its clock and maintenance; failed polls it swallows) point at the database.
+  boss.on('error', (err) => {
+    logger.debug({ err }, 'pg-boss error');
+    options.onError?.(err);
+  });
   await boss.start();
 
   for (const spec of specs) {
@@ -125,39 +130,8 @@ export async function startJobs<S>(
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;
     },
     async stop(timeoutMs = 8000) {
-      outage.stop();
       // Graceful: stop fetching, wait for running handlers up to the timeout.
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs }).catch(() => {});
     },
-  };
-}
-
-/**
- * pg-boss reports every failed poll; during an outage that is one error every two seconds per queue. Log
- * the first, then check every few seconds and say once when the database is back.
- */
-function quietErrors(logger: Logger, ping: () => Promise<unknown>) {
-  let timer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    clearInterval(timer);
-    timer = undefined;
-  };
-  return {
-    report(err: Error) {
-      if (timer) return;
-      logger.error({ err }, 'background jobs cannot reach the database; they resume when it is back');
-      timer = setInterval(() => {
-        ping().then(
-          () => {
-            if (!timer) return;
-            stop();
-            logger.info('background jobs reach the database again');
-          },
-          () => {},
-        );
-      }, 3000);
-      timer.unref();
-    },
-    stop,
   };
 }

@@ -16,7 +16,8 @@ import { oauthRouter } from '../listeners/http/oauth.js';
 import { JOB_SPECS } from '../listeners/jobs/index.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
 import type { Config } from './config.js';
-import { openDatabase } from './db.js';
+import { openDatabase, ping } from './db.js';
+import { DatabaseHealth } from './db-health.js';
 import { createHttpApp, finishHttpApp } from './http.js';
 import { createInstallationStore } from './installation-store.js';
 import { type JobRunner, type StartJobsOptions, startJobs } from './jobs.js';
@@ -141,7 +142,14 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     registerSlackListeners(bolt, services);
     finishHttpApp(http, services);
 
-    jobs = await startJobs(database, services, JOB_SPECS, logger, options.jobs);
+    const health = new DatabaseHealth(() => ping(database), logger);
+    services.health = health;
+    health.start();
+    cleanups.push(() => health.stop());
+    jobs = await startJobs(database, services, JOB_SPECS, logger, {
+      ...options.jobs,
+      onError: () => health.suspect(),
+    });
     cleanups.push(() => jobs?.stop(2000));
 
     const server = createServer(http);
@@ -167,6 +175,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
         const deadline = Date.now() + STOP_BUDGET_MS;
         const left = () => Math.max(0, deadline - Date.now());
         single?.identity.stop();
+        health.stop();
         // 1. Stop accepting; requests already in flight are answered.
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();

@@ -6,6 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db.js';
+import type { DatabaseHealth } from './db-health.js';
 import type { DB } from './db-types.js';
 import type { JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
@@ -19,6 +20,8 @@ export interface Services {
   logger: Logger;
   /** Tracks work that outlives an HTTP request (listener bodies after ack) so shutdown can wait for it. */
   inflight: InflightTracker;
+  /** Watches for database outages (set once the app is started). */
+  health?: DatabaseHealth;
   /** Sends background jobs (pg-boss underneath; only src/app knows that). */
   jobs: JobQueue;
   /** A Web API client authorized for a workspace, for work outside a Slack request (DMs, Home refresh). */
