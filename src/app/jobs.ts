@@ -60,6 +60,8 @@ export interface StartJobsOptions {
   schedules?: boolean;
   /** How often an idle worker looks for work, in seconds (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
+  /** How often the clock looks at the schedules, in seconds (pg-boss's default is 30; tests use 1). */
+  clockIntervalSeconds?: number;
   /** pg-boss reported an error (usually: the database is unreachable). */
   onError?: (err: Error) => void;
 }
@@ -75,6 +77,12 @@ export async function startJobs<S>(
     db: { executeSql: (text, values) => database.pool.query(text, values) },
     schema: JOBS_SCHEMA,
     schedule: options.schedules !== false,
+    ...(options.clockIntervalSeconds
+      ? {
+          cronMonitorIntervalSeconds: options.clockIntervalSeconds,
+          cronWorkerIntervalSeconds: options.clockIntervalSeconds,
+        }
+      : {}),
     // Keep finished jobs a week for inspection, then let pg-boss's maintenance delete them.
     deleteAfterDays: 7,
   });

@@ -1,0 +1,124 @@
+/**
+ * Background jobs on pg-boss over a real database: retries with backoff that end visibly, work shared
+ * by two instances without doubles, schedules that fire once across instances, and the app's own jobs.
+ */
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/app/db.js';
+import { type JobRunner, type JobSpec, startJobs } from '../../src/app/jobs.js';
+import { captureStream, createLogger } from '../../src/app/logger.js';
+import { startTestApp } from '../helpers/app.js';
+import { freshDatabaseUrl } from '../helpers/test-database.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function instance(url: string, specs: JobSpec<unknown, never>[], clock = false) {
+  const capture = captureStream();
+  const logger = createLogger({ level: 'debug', destination: capture.stream });
+  const database: Database = await openDatabase({ databaseUrl: url });
+  const jobs: JobRunner = await startJobs(database, {}, specs, logger, {
+    pollingIntervalSeconds: 0.5,
+    ...(clock ? { clockIntervalSeconds: 1 } : { schedules: false }),
+  });
+  cleanups.push(async () => {
+    await jobs.stop(1000);
+    await database.close();
+  });
+  const logs = () => capture.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { jobs, logs, database };
+}
+
+async function until<T>(what: string, f: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('background jobs', () => {
+  it('a failing job retries with backoff, then ends failed; every failure is a log line with the job id', async () => {
+    const runs: number[] = [];
+    const failing: JobSpec<unknown> = {
+      name: 'always-fails',
+      retryLimit: 2,
+      retryDelaySeconds: 1,
+      run: async () => {
+        runs.push(Date.now());
+        throw new Error('the provider is down');
+      },
+    };
+    const { jobs, logs } = await instance(await freshDatabaseUrl(), [failing]);
+    const id = (await jobs.send('always-fails', { n: 1 }))!;
+    await until('the failed state', async () => (await jobs.state('always-fails', id)) === 'failed', 30_000);
+    expect(runs).toHaveLength(3);
+    // pg-boss's backoff: retryDelay × 2^n / 2 plus up to as much again at random.
+    expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(1000);
+    expect(runs[2]! - runs[1]!).toBeGreaterThanOrEqual(2000);
+    const failures = logs().filter((l) => l.jobId === id);
+    expect(failures.map((l) => [l.attempt, l.willRetry, l.msg])).toEqual([
+      [1, true, 'job failed; it will be retried'],
+      [2, true, 'job failed; it will be retried'],
+      [3, false, 'job failed for good (retries used up)'],
+    ]);
+    expect(JSON.stringify(failures[2]?.err)).toContain('the provider is down');
+  });
+
+  it('two instances share one queue: every job runs exactly once', async () => {
+    const url = await freshDatabaseUrl();
+    const seen: string[] = [];
+    const spec = (who: string): JobSpec<unknown, { n: number }> => ({
+      name: 'count',
+      run: async (_s, data) => {
+        seen.push(`${data.n}`);
+        await new Promise((r) => setTimeout(r, 20));
+        return who;
+      },
+    });
+    const a = await instance(url, [spec('a')]);
+    const b = await instance(url, [spec('b')]);
+    for (let n = 0; n < 30; n++) await a.jobs.send('count', { n });
+    await until('30 runs', () => seen.length >= 30);
+    await new Promise((r) => setTimeout(r, 1000)); // nothing runs twice later either
+    expect(seen.sort()).toEqual(Array.from({ length: 30 }, (_, n) => `${n}`).sort());
+    const ranOn = (l: ReturnType<typeof a.logs>) => l.filter((x) => x.msg === 'job done').length;
+    expect(ranOn(a.logs()) + ranOn(b.logs())).toBe(30);
+  });
+
+  it('a schedule fires once per due minute across two instances', async () => {
+    const url = await freshDatabaseUrl();
+    const fired: string[] = [];
+    const tick = (who: string): JobSpec<unknown> => ({
+      name: 'every-minute',
+      schedule: '* * * * *',
+      run: async () => {
+        fired.push(who);
+      },
+    });
+    await instance(url, [tick('a')], true);
+    await instance(url, [tick('b')], true);
+    await until('the first tick', () => fired.length > 0, 75_000);
+    await new Promise((r) => setTimeout(r, 4000)); // both clocks have looked again by now
+    expect(fired).toHaveLength(1);
+  }, 90_000);
+
+  it("Thread's own jobs are scheduled in the database: token refresh every 5 minutes, pruning daily", async () => {
+    const app = await startTestApp();
+    cleanups.push(() => app.stop());
+    const rows = await sql<{ name: string; cron: string; timezone: string }>`
+      select name, cron, timezone from pgboss.schedule order by name`.execute(app.thread.services.db);
+    expect(rows.rows).toEqual([
+      { name: 'prune', cron: '17 3 * * *', timezone: 'UTC' },
+      { name: 'refresh-tokens', cron: '*/5 * * * *', timezone: 'UTC' },
+    ]);
+    // Sending one by hand runs it through the real handler.
+    const id = (await app.thread.jobs.send('prune'))!;
+    await until('prune done', async () => (await app.thread.jobs.state('prune', id)) === 'completed');
+    expect(app.logs.some((l) => l.includes('"job":"prune"') && l.includes('"msg":"job done"'))).toBe(true);
+  });
+});
