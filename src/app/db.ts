@@ -50,12 +50,14 @@ export interface OpenOptions {
   dataDir?: string;
   /** Embedded mode: progress notes from the server supervisor. */
   log?: EmbeddedServerOptions['log'];
+  /** Embedded mode, command-line tools: use the server a running Thread started (see embedded/server). */
+  attach?: boolean;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPool(options.databaseUrl, 'postgres');
   const dataDir = path.resolve(options.dataDir ?? './.thread');
-  const server = await startEmbeddedServer({ dataDir, log: options.log });
+  const server = await startEmbeddedServer({ dataDir, log: options.log, attach: options.attach });
   try {
     return await openPool(server.url(), 'embedded', server);
   } catch (err) {

@@ -6,6 +6,7 @@ import { migrate } from './migrate.js';
 const database = await openDatabase({
   databaseUrl: process.env.DATABASE_URL || undefined,
   dataDir: process.env.THREAD_DATA_DIR || './.thread',
+  attach: true, // a running Thread's embedded server, if there is one
 }).catch((err: Error) => {
   process.stderr.write(`${err.message}\n`);
   process.exit(1);

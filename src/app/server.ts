@@ -12,6 +12,7 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { checkSealedTokens } from '../domain/connections/key-rotation.js';
 import { oauthRouter } from '../listeners/http/oauth.js';
 import { JOB_SPECS } from '../listeners/jobs/index.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
@@ -125,6 +126,15 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
         return new WebClient(installation.bot?.token, clientOptions);
       },
     };
+
+    // Tokens the configured keys no longer open show as Setup problem from the first moment.
+    const sealed = await checkSealedTokens(services);
+    if (sealed.unreadable) {
+      logger.warn(
+        sealed,
+        'some connections have tokens no configured encryption key opens; they show as Setup problem (see README: rotating the encryption key)',
+      );
+    }
 
     const http = createHttpApp(services, { oauth: oauthRouter(services) });
     const authorize: Authorize<boolean> | undefined = single

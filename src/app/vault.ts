@@ -97,17 +97,34 @@ export class TokenVault {
     await executor.deleteFrom('thread_vault').where('id', '=', id).execute();
   }
 
-  /** Re-seals every Thread secret not sealed under the current key. Returns how many were re-sealed. */
-  async rotate(): Promise<number> {
-    const rows = await this.listSealed();
-    let count = 0;
-    for (const row of rows) {
-      if (this.keyring.kidOf(row.sealed) === this.keyring.currentKid) continue;
-      const value = this.keyring.open(row.sealed);
-      await this.update(row.id, value);
-      count++;
+  /** The UUIDs of every secret Thread keeps (for key rotation and checks). */
+  async ids(): Promise<string[]> {
+    return (await this.listSealed()).map((r) => r.id);
+  }
+
+  /**
+   * Re-seals one secret under the current key, unless it already is. Throws SealError when no configured
+   * key opens it. Callers lock the row that owns the secret first (see domain/connections/key-rotation),
+   * so a token refresh never interleaves with the re-seal.
+   */
+  async reseal(id: string, executor: Executor = this.db): Promise<'current' | 'resealed'> {
+    const sealed = await this.readSealed(id, executor);
+    if (sealed === undefined) throw new VaultError(`Secret ${id} is not in the vault.`);
+    if (this.keyring.kidOf(sealed) === this.keyring.currentKid) return 'current';
+    await this.update(id, this.keyring.open(sealed), executor);
+    return 'resealed';
+  }
+
+  /** Whether a configured key opens the secret (a missing secret counts as unreadable). */
+  async canOpen(id: string, executor: Executor = this.db): Promise<boolean> {
+    const sealed = await this.readSealed(id, executor);
+    if (sealed === undefined) return false;
+    try {
+      this.keyring.open(sealed);
+      return true;
+    } catch {
+      return false;
     }
-    return count;
   }
 
   private async readSealed(id: string, executor: Executor): Promise<string | undefined> {

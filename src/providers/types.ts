@@ -57,6 +57,8 @@ export type NeutralCode =
   | 'temporary'
   | 'not_found'
   | 'invalid_config'
+  /** Not the provider's: Thread's encryption key no longer opens this connection's stored tokens. */
+  | 'tokens_unreadable'
   | 'unknown';
 
 export class ProviderError extends Error {

@@ -59,6 +59,11 @@ export interface EmbeddedServerOptions {
    * Tests only: trade crash safety for speed (fsync off) and allow more connections.
    */
   ephemeral?: boolean;
+  /**
+   * Command-line tools (keys:rotate, db:migrate): use the server a running Thread already started on this
+   * folder instead of refusing; start one (and stop it after) only when none runs.
+   */
+  attach?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -357,6 +362,32 @@ async function waitUntilReady(
   }
 }
 
+function handle(dataDir: string, socketDir: string, pid: number, stop: () => Promise<void>): EmbeddedServer {
+  return {
+    socketDir,
+    port: PORT,
+    user: EMBEDDED_USER,
+    database: EMBEDDED_DATABASE,
+    dataDir,
+    pid,
+    url(database = EMBEDDED_DATABASE) {
+      return `postgres://${EMBEDDED_USER}@localhost:${PORT}/${database}?host=${encodeURIComponent(socketDir)}`;
+    },
+    stop,
+  };
+}
+
+function attachToRunning(dataDir: string, postgresBin: string): EmbeddedServer | undefined {
+  const pgdata = path.join(dataDir, 'postgres');
+  try {
+    const pid = Number(readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!isAlive(pid) || !isPostmasterOf(pid, postgresBin, pgdata)) return undefined;
+    return handle(dataDir, socketDirFor(dataDir), pid, async () => {});
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const log = options.log;
   const ephemeral = options.ephemeral ?? false;
@@ -365,6 +396,10 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     throw new EmbeddedDatabaseError(err.message);
   });
   ensureDir(dataDir, undefined, existsSync(dataDir) ? statSync(dataDir).mode & 0o7777 : 0o755);
+  if (options.attach) {
+    const running = attachToRunning(dataDir, bins.postgres);
+    if (running) return running;
+  }
   const release = claimFolder(dataDir);
   try {
     const runAs = serverUser();
@@ -428,31 +463,20 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       await admin.end();
     }
     let stopping: Promise<void> | undefined;
-    return {
-      socketDir,
-      port: PORT,
-      user: EMBEDDED_USER,
-      database: EMBEDDED_DATABASE,
-      dataDir,
-      pid,
-      url(database = EMBEDDED_DATABASE) {
-        return `postgres://${EMBEDDED_USER}@localhost:${PORT}/${database}?host=${encodeURIComponent(socketDir)}`;
-      },
-      stop() {
-        stopping ??= (async () => {
-          if (isAlive(pid)) {
-            process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
-            // A referenced timer: the child is unref'd, so something must keep Node alive while we wait.
-            let timer: NodeJS.Timeout | undefined;
-            await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 8000)))]);
-            clearTimeout(timer);
-            if (isAlive(pid)) await stopPostmaster(pid);
-          }
-          release();
-        })();
-        return stopping;
-      },
-    };
+    return handle(dataDir, socketDir, pid, () => {
+      stopping ??= (async () => {
+        if (isAlive(pid)) {
+          process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+          // A referenced timer: the child is unref'd, so something must keep Node alive while we wait.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 8000)))]);
+          clearTimeout(timer);
+          if (isAlive(pid)) await stopPostmaster(pid);
+        }
+        release();
+      })();
+      return stopping;
+    });
   } catch (err) {
     release();
     throw err;

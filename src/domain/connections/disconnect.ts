@@ -12,9 +12,10 @@ import { activeConnection } from './find.js';
 import { addLog } from './logs.js';
 import { readTokens } from './tokens.js';
 
-export type DisconnectResult =
-  | { state: 'not_connected' }
-  | { state: 'disconnected'; revoked: 'yes' | 'not_supported' | 'failed' };
+export type DisconnectResult = { state: 'not_connected' } | { state: 'disconnected'; revoked: Revoked };
+
+/** `unreadable`: Thread's key no longer opens the tokens, so there was nothing to revoke with. */
+type Revoked = 'yes' | 'not_supported' | 'failed' | 'unreadable';
 
 export async function disconnect(
   services: Services,
@@ -26,7 +27,7 @@ export async function disconnect(
   const connection = await activeConnection(services.db, teamId, provider);
   if (!connection?.token_secret_id) return { state: 'not_connected' };
 
-  let revoked: 'yes' | 'not_supported' | 'failed' = 'not_supported';
+  let revoked: Revoked = 'not_supported';
   let revokeError: string | undefined;
   try {
     const tokens = await readTokens(services, connection);
@@ -34,7 +35,7 @@ export async function disconnect(
       ? 'yes'
       : 'not_supported';
   } catch (err) {
-    revoked = 'failed';
+    revoked = err instanceof ProviderError && err.code === 'tokens_unreadable' ? 'unreadable' : 'failed';
     revokeError = err instanceof ProviderError ? (err.details.providerMessage ?? err.message) : String(err);
   }
   const secretId = connection.token_secret_id;
@@ -59,14 +60,16 @@ export async function disconnect(
     teamId,
     provider,
     connectionId: connection.id,
-    level: revoked === 'failed' ? 'warn' : 'info',
+    level: revoked === 'failed' || revoked === 'unreadable' ? 'warn' : 'info',
     event: 'disconnect',
     message:
       revoked === 'yes'
         ? `Disconnected by ${userId}; access revoked at ${def.name}`
         : revoked === 'not_supported'
           ? `Disconnected by ${userId}; ${def.name} has no revocation endpoint — remove Thread from the account's connected apps to end the grant there too`
-          : `Disconnected by ${userId}; revoking at ${def.name} failed (${revokeError}) — tokens deleted here anyway`,
+          : revoked === 'unreadable'
+            ? `Disconnected by ${userId}; not revoked at ${def.name}: Thread's encryption key no longer opens the saved tokens — remove Thread from the account's connected apps to end the grant there`
+            : `Disconnected by ${userId}; revoking at ${def.name} failed (${revokeError}) — tokens deleted here anyway`,
   });
   return { state: 'disconnected', revoked };
 }

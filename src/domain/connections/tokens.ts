@@ -10,8 +10,10 @@
  * - 429 / 5xx / network: retried with backoff honouring Retry-After; shown as Error only if it persists.
  *   invalid_grant: never retried; Error "Token expired" + one DM.
  */
+import { SealError } from '../../app/crypto.js';
 import type { Connection } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
+import type { Executor } from '../../app/vault.js';
 import { classifyThrown } from '../../providers/errors.js';
 import { apiUrlFor, endpointsFor } from '../../providers/oauth/endpoints.js';
 import { requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
@@ -33,9 +35,19 @@ export class NotConnectedError extends ProviderError {
   }
 }
 
-export async function readTokens(services: Services, connection: Connection): Promise<TokenSet> {
+export async function readTokens(
+  services: Services,
+  connection: Connection,
+  executor: Executor = services.db,
+): Promise<TokenSet> {
   if (!connection.token_secret_id) throw new NotConnectedError(connection.provider);
-  return JSON.parse(await services.vault.get(connection.token_secret_id)) as TokenSet;
+  try {
+    return JSON.parse(await services.vault.get(connection.token_secret_id, executor)) as TokenSet;
+  } catch (err) {
+    // The key changed (or the sealed value was altered): no provider call can fix that, a person must.
+    if (err instanceof SealError) throw new ProviderError('tokens_unreadable', err.message);
+    throw err;
+  }
 }
 
 function fresh(tokens: TokenSet): boolean {
@@ -68,7 +80,13 @@ export async function getAccessToken(
     );
   }
   if (!options.force) {
-    const tokens = await readTokens(services, connection);
+    const tokens = await readTokens(services, connection).catch(async (err) => {
+      // Unreadable tokens are a state of the connection (Setup problem on the dashboard), not just this call.
+      if (err instanceof ProviderError && err.code === 'tokens_unreadable') {
+        await recordFailure(services, connection, err, { event: 'api_error' });
+      }
+      throw err;
+    });
     if (fresh(tokens)) return { token: tokens.accessToken, connection };
   }
   let pending = inflight.get(connectionId);
@@ -101,7 +119,13 @@ async function refreshSingleFlight(
     if (connection.status === 'available' || !connection.token_secret_id) {
       return { kind: 'failed', error: new NotConnectedError(connection.provider), connection, attempts: 0 };
     }
-    const current = JSON.parse(await services.vault.get(connection.token_secret_id, trx)) as TokenSet;
+    let current: TokenSet;
+    try {
+      current = await readTokens(services, connection, trx);
+    } catch (err) {
+      if (err instanceof ProviderError) return { kind: 'failed', error: err, connection, attempts: 0 };
+      throw err;
+    }
     const someoneElseRefreshed = options.staleAccessToken && current.accessToken !== options.staleAccessToken;
     if ((!options.force && fresh(current)) || someoneElseRefreshed) {
       return { kind: 'ok', tokens: current, refreshed: false, connection };

@@ -56,6 +56,12 @@ export const TROUBLESHOOTING: Record<NeutralCode, Trouble> = {
     fix: "The Thread server's app credentials or redirect URL for this provider are wrong: tell whoever runs Thread.",
     notify: true,
   },
+  tokens_unreadable: {
+    effect: 'error',
+    title: 'Setup problem',
+    fix: "Thread's encryption key no longer opens this connection's saved sign-in. Whoever runs Thread puts the previous key back in THREAD_PREVIOUS_ENCRYPTION_KEYS and runs `npm run keys:rotate` — or Reconnect to sign in again.",
+    notify: true,
+  },
   unknown: {
     effect: 'none',
     title: 'Error',

@@ -30,9 +30,11 @@ export function registerDisconnectConfirm(app: App, services: Services): void {
     const note =
       result.state === 'not_connected'
         ? `${def.name} was not connected.`
-        : result.revoked === 'failed'
-          ? `${def.name} is disconnected. Thread deleted its tokens, but ${def.name} could not be reached to revoke access: remove Thread from ${def.name}'s connected apps to be sure.`
-          : `${def.name} is disconnected.`;
+        : result.revoked === 'unreadable'
+          ? `${def.name} is disconnected, but Thread could not revoke its access at ${def.name}: Thread's encryption key no longer opens the saved sign-in. Remove Thread from ${def.name}'s connected apps to end the grant there.`
+          : result.revoked === 'failed'
+            ? `${def.name} is disconnected. Thread deleted its tokens, but ${def.name} could not be reached to revoke access: remove Thread from ${def.name}'s connected apps to be sure.`
+            : `${def.name} is disconnected.`;
     await publishHome(services, teamId, body.user.id, note);
   });
 }
