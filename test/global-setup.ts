@@ -16,6 +16,15 @@ import { migrate } from '../src/app/migrate.js';
 export const TEMPLATE = 'thread_template';
 
 export default async function setup(): Promise<() => Promise<void>> {
+  const { stop } = await startTestServer();
+  return stop;
+}
+
+/**
+ * Starts the shared server and sets THREAD_TEST_PG_URL for helpers/test-database.ts. Also used by the demo
+ * and the benchmarks, which run outside vitest.
+ */
+export async function startTestServer(): Promise<{ pid: number; dir: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'thread-test-pg-'));
   chmodSync(dir, 0o755); // as root the server runs as `postgres`, which must reach the folder
   const server = await startEmbeddedServer({ dataDir: dir, ephemeral: true });
@@ -37,8 +46,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   await database.close();
   process.env.THREAD_TEST_PG_URL = server.url('postgres');
   process.env.THREAD_TEST_PG_TEMPLATE = TEMPLATE;
-  return async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+  return {
+    pid: server.pid,
+    dir,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
