@@ -3,6 +3,8 @@
  *
  * 1. `/thread help` ack latency: 500 signed requests at 20 concurrent, Thread (full stack: signature
  *    check, routing, database-backed app) vs a bare Bolt app that acks the same command with a string.
+ * 0. Footprint (bench/footprint.ts): start times, idle memory of the app and the embedded server, install
+ *    size — each against a bare Bolt app in the same run.
  * 2. Token refresh single-flight (bench/token-refresh.ts): 200 concurrent getAccessToken() calls on an
  *    expired connection → exactly one refresh at the provider, on one instance and on two instances
  *    sharing PostgreSQL (TEST_DATABASE_URL); latency vs the same calls on a fresh connection.
@@ -13,6 +15,7 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import { startSlackEmulator } from '../test/emulators/slack.js';
 import { SIGNING_SECRET, startTestApp } from '../test/helpers/app.js';
 import { postSigned, slashCommandBody } from '../test/helpers/slack-requests.js';
+import { benchFootprint } from './footprint.js';
 import { fmt, percentile, runConcurrent } from './load.js';
 import { benchTokenRefresh } from './token-refresh.js';
 
@@ -72,8 +75,10 @@ export async function benchHelpAck() {
 }
 
 async function main() {
+  const footprintOk = await benchFootprint();
   await benchHelpAck();
   await benchTokenRefresh();
+  if (!footprintOk) throw new Error('footprint: a budget was exceeded (see above)');
 }
 
 main().then(

@@ -1,8 +1,8 @@
 /**
  * Token refresh under a stampede: 200 concurrent getAccessToken() calls on an expired connection must
  * cost exactly one refresh request at the provider —
- *   (a) one app instance (embedded PGlite);
- *   (b) two app instances on one PostgreSQL (TEST_DATABASE_URL), 100 calls each, concurrently.
+ *   (a) one app instance;
+ *   (b) two app instances on one PostgreSQL database, 100 calls each, concurrently.
  * Baseline in the same run: 200 concurrent calls on a fresh (not expired) connection.
  *
  * In (b) both instances live in this process. So that instance B does not share instance A's in-process
@@ -17,6 +17,7 @@ import { connectionRow, connectVia } from '../test/connectors/helpers.js';
 import { type ProviderEmulators, startProviderEmulators } from '../test/emulators/providers.js';
 import { startSlackEmulator } from '../test/emulators/slack.js';
 import { startTestApp, type TestApp } from '../test/helpers/app.js';
+import { freshDatabaseUrl } from '../test/helpers/test-database.js';
 import { fmt, percentile } from './load.js';
 
 type TokensModule = typeof tokensA;
@@ -106,33 +107,14 @@ async function singleInstance(emulators: ProviderEmulators): Promise<boolean> {
     const baseline = await burst(emulators, id, callers);
     await expire(app.thread.services, id);
     const expired = await burst(emulators, id, callers);
-    return report('(a) one instance, embedded PGlite', expired, baseline);
+    return report('(a) one instance', expired, baseline);
   } finally {
     await app.stop();
   }
 }
 
-async function freshDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `thread_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
-async function twoInstances(emulators: ProviderEmulators, baseUrl: string): Promise<boolean> {
-  const db = await freshDatabase(baseUrl);
+async function twoInstances(emulators: ProviderEmulators): Promise<boolean> {
+  const db = { url: await freshDatabaseUrl() };
   const slack = await startSlackEmulator();
   const encryptionKey = randomBytes(32).toString('base64');
   const env = { ...emulators.env, LOG_LEVEL: 'warn' };
@@ -159,7 +141,6 @@ async function twoInstances(emulators: ProviderEmulators, baseUrl: string): Prom
   } finally {
     for (const app of apps) await app.stop();
     await slack.close();
-    await db.drop();
   }
 }
 
@@ -169,12 +150,7 @@ export async function benchTokenRefresh(): Promise<void> {
   let ok = true;
   try {
     ok = (await singleInstance(emulators)) && ok;
-    const url = process.env.TEST_DATABASE_URL;
-    if (url) {
-      ok = (await twoInstances(emulators, url)) && ok;
-    } else {
-      console.log('  (b) two instances on one PostgreSQL: skipped — TEST_DATABASE_URL is not set');
-    }
+    ok = (await twoInstances(emulators)) && ok;
   } finally {
     await emulators.close();
   }

@@ -11,7 +11,13 @@
  * The identity is what Bolt's authorize needs (bot user id, team), so Bolt itself never calls auth.test
  * behind our back — that call's unhandled rejection is what used to crash a misconfigured start.
  */
-import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import {
+  ErrorCode,
+  type Logger as Logger_,
+  LogLevel,
+  WebClient,
+  type WebClientOptions,
+} from '@slack/web-api';
 import type { Logger } from './logger.js';
 
 /** Slack's answers that mean "this token will never work": https://api.slack.com/methods/auth.test */
@@ -43,7 +49,13 @@ export type AuthOutcome =
 
 export async function authTest(token: string, options: WebClientOptions): Promise<AuthOutcome> {
   // No retries here: the caller decides (a rejected token must fail fast; an outage retries in the background).
-  const client = new WebClient(token, { ...options, retryConfig: { retries: 0 }, timeout: 10_000 });
+  // Its own logger stays quiet: the outcome below is what gets said, once.
+  const client = new WebClient(token, {
+    ...options,
+    logger: QUIET,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+  });
   try {
     const r = await client.auth.test();
     return {
@@ -61,12 +73,24 @@ export async function authTest(token: string, options: WebClientOptions): Promis
       if (REJECTED.has(error)) return { kind: 'rejected', error };
       return { kind: 'unreachable', reason: `Slack answered ${error}` };
     }
+    // fetch wraps the socket error: "fetch failed" says nothing, its cause's code (ECONNREFUSED…) does.
+    const original = e.original as { code?: string; message?: string; cause?: { code?: string } } | undefined;
     return {
       kind: 'unreachable',
-      reason: e.original?.code ?? e.original?.message ?? (err as Error).message ?? String(err),
+      reason: original?.cause?.code ?? original?.code ?? original?.message ?? (err as Error).message,
     };
   }
 }
+
+const QUIET: Logger_ = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 const WHERE_BOT_TOKEN =
   'Slack app settings → OAuth & Permissions → Bot User OAuth Token (reinstall the app to the workspace if it is missing)';
