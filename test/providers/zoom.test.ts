@@ -16,14 +16,14 @@ let ctx: ProviderApiContext;
 
 /**
  * Connect, the user granting `scopes` on Zoom's consent screen. Every token response is Zoom-shaped:
- * expires_in 3600 and the granted scopes, comma-separated.
+ * expires_in 3600 and the granted scopes, space-separated (the authorize URL took them comma-separated).
  */
 async function connect(
   scopes = zoom.oauth.scopes,
 ): Promise<{ ctx: ProviderApiContext; refreshToken: string }> {
   emulator.grantScopes(scopes);
   const tokens = await connectThroughOAuth(emulator, zoom);
-  expect(tokens).toMatchObject({ expires_in: 3600, scope: scopes.join(',') });
+  expect(tokens).toMatchObject({ expires_in: 3600, scope: scopes.join(' ') });
   return { ctx: apiContextFrom(emulator, zoom, tokens), refreshToken: String(tokens.refresh_token) };
 }
 
