@@ -67,6 +67,27 @@ export async function authorizeAndConsent(
   return { code, params };
 }
 
+/**
+ * What the provider's authorize endpoint does with a request: a code, or the OAuth error it refused with —
+ * sent back to the app (`redirected`) or shown on its own error page.
+ */
+export async function tryAuthorize(
+  emulator: ProviderEmulator,
+  provider: ProviderDefinition,
+  query: Record<string, string | null>,
+): Promise<{ code?: string; error?: string; redirected: boolean }> {
+  emulator.registerRedirectUri(REDIRECT_URI);
+  const url = authorizeUrlFor(emulator, provider, { state: 's', verifier: 'v'.repeat(43), query });
+  const res = await fetch(url, { redirect: 'manual' });
+  const location = res.headers.get('location');
+  if (location) {
+    const back = new URL(location).searchParams;
+    return { code: back.get('code') ?? undefined, error: back.get('error') ?? undefined, redirected: true };
+  }
+  const page = await res.text();
+  return { error: /Error \d+: (\w+)/.exec(page)?.[1] ?? `HTTP ${res.status}`, redirected: false };
+}
+
 /** Authorize, consent, exchange the code; returns the raw token response (holds secrets: never print it). */
 export async function connectThroughOAuth(
   emulator: ProviderEmulator,
@@ -94,20 +115,20 @@ export function endpointsOf(emulator: ProviderEmulator, provider: ProviderDefini
 
 /**
  * POST `params` (grant_type …) to the emulator's token endpoint the way the provider's facts say: client
- * credentials in the body or as HTTP Basic, a form or JSON body (or the other encoding, to see it
- * refused). Returns the raw response.
+ * credentials in the body or as HTTP Basic, a form or JSON body — or, through `how`, the other way, to
+ * see it refused. Returns the raw response.
  */
 export async function postToTokenEndpoint(
   emulator: ProviderEmulator,
   provider: ProviderDefinition,
   params: Record<string, string>,
-  encoding: 'form' | 'json' = provider.oauth.tokenBody,
+  how: { encoding?: 'form' | 'json'; clientAuth?: 'body' | 'basic' } = {},
 ): Promise<Response> {
-  const facts = provider.oauth;
+  const { encoding = provider.oauth.tokenBody, clientAuth = provider.oauth.clientAuth } = how;
   const env = (key: string) => emulator.env[`${provider.envPrefix}_${key}`] ?? '';
   const body: Record<string, string> = { ...params };
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (facts.clientAuth === 'body') {
+  if (clientAuth === 'body') {
     body.client_id = env('CLIENT_ID');
     body.client_secret = env('CLIENT_SECRET');
   } else {

@@ -140,7 +140,7 @@ export interface OAuthEmulator extends RunningServer {
   revokeAllGrants(): void;
   /** Expire live access tokens now (forces the 401 → refresh path). */
   expireAccessTokens(): void;
-  /** Move the emulator's clock forward (codes and access tokens expire, rate-limit windows pass). */
+  /** Move the emulator's clock (codes and access tokens expire, rate-limit windows pass); back with < 0. */
   advanceClock(ms: number): void;
   /** Queue faults for the next requests to `where`. Injected faults do not spend the rate limit. */
   failNext(where: 'token' | 'api' | 'revoke', ...faults: Fault[]): void;

@@ -64,6 +64,21 @@ describe('zoom', () => {
     expect(err.code).toBe('grant_revoked');
   });
 
+  it('revocation needs the client’s Basic credentials, as at the token endpoint', async () => {
+    const { refreshToken } = await connect();
+    const revoke = (headers: Record<string, string>) =>
+      fetch(emulator.env.ZOOM_REVOKE_URL ?? '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ token: refreshToken }).toString(),
+      });
+    expect((await revoke({})).status).toBe(401);
+    expect(emulator.liveRefreshTokens()).toContain(refreshToken);
+    const basic = Buffer.from(`${emulator.clientId}:${emulator.clientSecret}`).toString('base64');
+    expect((await revoke({ authorization: `Basic ${basic}` })).status).toBe(200);
+    expect(emulator.liveRefreshTokens()).not.toContain(refreshToken);
+  });
+
   it('a revoked grant makes calls fail as token_expired, in Zoom’s words', async () => {
     const own = await connect();
     emulator.revokeAllGrants();
