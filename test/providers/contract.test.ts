@@ -34,6 +34,7 @@ import {
 } from '../emulators/oauth-dance.js';
 import { CODE_TTL_MS } from '../emulators/oauth-provider.js';
 import type { ProviderEmulator } from '../emulators/provider-emulator.js';
+import { DOCUMENTED_ROTATION } from '../emulators/providers.js';
 import { startSalesforceEmulator } from '../emulators/salesforce.js';
 import { startZoomEmulator } from '../emulators/zoom.js';
 
@@ -60,22 +61,6 @@ async function startTrustedMicrosoftEmulator(): Promise<ProviderEmulator> {
     },
   });
 }
-
-/**
- * What a refresh does to the refresh token, per the providers' documentation (sources in each emulator):
- * kept (Google and Salesforce send none back, HubSpot the same one), rotated (the old one dies), or
- * rotated with the old one still valid (Microsoft).
- */
-const ROTATION: Record<ProviderId, 'kept' | 'rotated' | 'rotated, old still valid' | undefined> = {
-  hubspot: 'kept',
-  salesforce: 'kept',
-  notion: 'rotated',
-  google: 'kept',
-  microsoft: 'rotated, old still valid',
-  gong: 'rotated',
-  zoom: 'rotated',
-  slack: undefined,
-};
 
 /** Token endpoints that take client credentials either way (Google documents body and Basic). */
 const EITHER_CLIENT_AUTH: ProviderId[] = ['google'];
@@ -147,7 +132,8 @@ describe.each(PROVIDERS.map((def) => [def.id, def] as const))('%s provider contr
     const before = toTokenSet(tokens);
     const next = toTokenSet(await refreshes(before.refreshToken!), before);
     expect(next.accessToken).not.toBe(before.accessToken);
-    const rotation = ROTATION[def.id];
+    const rotation = DOCUMENTED_ROTATION[def.id];
+    expect(rotation, `${id}: say in DOCUMENTED_ROTATION what its refresh does`).toBeDefined();
     if (rotation === 'kept') {
       expect(next.refreshToken).toBe(before.refreshToken);
       await expect(refreshes(before.refreshToken!)).resolves.toMatchObject({
