@@ -333,8 +333,11 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
     const target = new URL(redirectUri);
     if (q.get('state')) target.searchParams.set('state', q.get('state')!);
     const backToApp = (error: string, description: string): EmulatorResponse => {
+      // In the provider's words where it has its own (Microsoft's AADSTS codes), as at the token endpoint.
+      const shaped = (o.oauthError?.(error, description).json as { error_description?: unknown } | undefined)
+        ?.error_description;
       target.searchParams.set('error', error);
-      target.searchParams.set('error_description', description);
+      target.searchParams.set('error_description', typeof shaped === 'string' ? shaped : description);
       return { redirect: target.toString() };
     };
     const refuse = (error: string, description: string): EmulatorResponse =>

@@ -6,7 +6,7 @@
  * is shown to refuse what the real provider refuses. Provider files test only what is theirs (exact
  * labels and sentences, token-response shapes, quirks).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { trustGraphCertificates } from '../../src/providers/microsoft/client.js';
 import { missingScopes, reportedScopes } from '../../src/providers/oauth/scopes.js';
 import {
@@ -90,6 +90,9 @@ describe.each(PROVIDERS.map((def) => [def.id, def] as const))('%s provider contr
     ctx = apiContextFrom(emulator, def, tokens);
   });
   afterAll(() => emulator?.close());
+  // Each test starts a fresh rate-limit window, as if a moment had passed: the limits are real (Gong
+  // allows 3 calls a second) and tested on their own below, not a hazard of how tests are packed.
+  beforeEach(() => emulator?.setRateLimit(undefined));
 
   it('identifies the connected account with an id and a label', async () => {
     const identity = await def.identify(ctx);

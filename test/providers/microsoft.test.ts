@@ -76,7 +76,9 @@ describe('microsoft', () => {
 
   it('a typo in a scope (Mail.Sned) is refused at authorize, back at the app with AADSTS-style invalid_scope', async () => {
     const typo = { ...microsoft, oauth: { ...microsoft.oauth, scopes: ['offline_access', 'Mail.Sned'] } };
-    await expect(connectThroughOAuth(emulator, typo)).rejects.toThrow(/invalid_scope: .*Mail\.Sned/);
+    await expect(connectThroughOAuth(emulator, typo)).rejects.toThrow(
+      /invalid_scope: AADSTS70011: .*Mail\.Sned/,
+    );
   });
 
   it('without offline_access there is no refresh token', async () => {
