@@ -92,6 +92,9 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
     tokenBody: 'form',
     pkce: 'optional',
     refreshTokens: 'omitted',
+    // identity/protocols/oauth2#expiration: revoked when "not been used for six months" (7 days while
+    // the consent screen is in Testing — a published app is the one Thread documents).
+    refreshTokenDays: 183,
     accessTokenTtl: 3599,
     scopes: {
       separator: ' ',

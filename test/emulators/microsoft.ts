@@ -168,6 +168,8 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     tokenBody: 'form',
     pkce: 'optional',
     refreshTokens: 'rotated-old-valid',
+    // entra/identity-platform/refresh-tokens: 90 days (24 hours for single-page apps).
+    refreshTokenDays: 90,
     accessTokenTtl: 3599,
     scopes: { separator: ' ', known: SCOPES, caseInsensitive: true, prefix: GRAPH, report: reportScopes },
     refreshTokenFor: ({ scopes }) => scopes.includes('offline_access'),

@@ -64,6 +64,8 @@ export interface OAuthEmulatorOptions {
   /** 'required': a missing challenge is refused; 'optional': checked when present; 'none': not spoken. */
   pkce: 'required' | 'optional' | 'none';
   refreshTokens: RefreshTokenPolicy;
+  /** Days a refresh token lives without being used (Microsoft, Zoom: 90); undefined: until revoked. */
+  refreshTokenDays?: number;
   /** Seconds; undefined = no expires_in in responses (Salesforce). */
   accessTokenTtl?: number;
   /** Undefined: the provider takes no scopes (Notion) and ignores a `scope` parameter. */
@@ -99,6 +101,8 @@ export interface OAuthEmulatorOptions {
 export interface TokenRecord {
   accessToken: string;
   refreshToken?: string;
+  /** When the refresh token was issued or last used (its lifetime counts from there). */
+  refreshedAt: number;
   /** Granted scopes, by the names the provider knows them (as requested, canonical case). */
   scopes: string[];
   expiresAt?: number;
@@ -250,6 +254,7 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
       refreshToken,
       scopes,
       expiresAt: o.accessTokenTtl ? now() + o.accessTokenTtl * 1000 : undefined,
+      refreshedAt: now(),
       grantId,
     };
     access.set(record.accessToken, record);
@@ -404,6 +409,10 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
     tokenRequests.refresh_token++;
     const record = refresh.get(String(params.refresh_token ?? ''));
     if (!record) return oauthError('invalid_grant', 'refresh token is invalid, expired or revoked');
+    if (o.refreshTokenDays && now() - record.refreshedAt > o.refreshTokenDays * 86_400_000) {
+      refresh.delete(String(params.refresh_token));
+      return oauthError('invalid_grant', 'refresh token has expired due to inactivity');
+    }
     if (o.refreshNeedsScope) {
       const asked = splitScopes(params.scope as string | undefined);
       if (!asked.length) return oauthError('invalid_request', "The request body must contain 'scope'.");

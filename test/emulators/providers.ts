@@ -28,6 +28,16 @@ export const DOCUMENTED_ROTATION: Record<string, 'kept' | 'rotated' | 'rotated, 
   zoom: 'rotated',
 };
 
+/**
+ * Days a refresh token lives unused, where the provider documents a limit (sources in the emulators);
+ * the others keep it until it is revoked.
+ */
+export const DOCUMENTED_REFRESH_TOKEN_DAYS: Record<string, number> = {
+  google: 183,
+  microsoft: 90,
+  zoom: 90,
+};
+
 export interface ProviderEmulators {
   byId: Record<string, ProviderEmulator>;
   env: Record<string, string>;

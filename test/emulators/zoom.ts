@@ -70,6 +70,8 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
     tokenBody: 'form',
     pkce: 'optional',
     refreshTokens: 'rotated',
+    // docs/integrations/oauth: a refresh token lasts 90 days.
+    refreshTokenDays: 90,
     accessTokenTtl: 3600,
     scopes: { separator: ',', known: SCOPES, report: (granted) => granted.join(' ') },
     authorizeErrors: 'page',

@@ -34,7 +34,7 @@ import {
 } from '../emulators/oauth-dance.js';
 import { CODE_TTL_MS } from '../emulators/oauth-provider.js';
 import type { ProviderEmulator } from '../emulators/provider-emulator.js';
-import { DOCUMENTED_ROTATION } from '../emulators/providers.js';
+import { DOCUMENTED_REFRESH_TOKEN_DAYS, DOCUMENTED_ROTATION } from '../emulators/providers.js';
 import { startSalesforceEmulator } from '../emulators/salesforce.js';
 import { startZoomEmulator } from '../emulators/zoom.js';
 
@@ -230,6 +230,18 @@ describe.each(PROVIDERS.map((def) => [def.id, def] as const))('%s provider contr
       expect(emulator.tokenInfo(first.access_token)).toBeDefined();
       expect((await postToTokenEndpoint(emulator, def, params)).ok).toBe(false);
       expect(emulator.tokenInfo(first.access_token)).toBeUndefined();
+    });
+
+    const days = DOCUMENTED_REFRESH_TOKEN_DAYS[def.id];
+    it.skipIf(!days)(`a refresh token unused for longer than its documented ${days} days`, async () => {
+      const { refresh_token } = asTokenResponse(await connectThroughOAuth(emulator, def));
+      const later = (days! + 1) * 86_400_000;
+      emulator.advanceClock(later);
+      try {
+        await expect(refreshes(refresh_token!)).rejects.toMatchObject({ details: { status: 400 } });
+      } finally {
+        emulator.advanceClock(-later);
+      }
     });
 
     it('a code older than 10 minutes', async () => {
