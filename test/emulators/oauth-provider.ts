@@ -331,6 +331,7 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
     if (q.get('client_id') !== clientId)
       return errorPage('invalid_client', 'The OAuth client was not found.');
     const redirectUri = q.get('redirect_uri') ?? '';
+    // Nothing registered yet (a harness that cannot know the app's port): the first one is registered.
     if (redirectUris.size === 0 && redirectUri) redirectUris.add(redirectUri);
     if (!redirectUris.has(redirectUri)) {
       return errorPage('redirect_uri_mismatch', `The redirect URI ${redirectUri} is not registered.`);
