@@ -72,6 +72,21 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * How a provider reports a grant, as data: the engine compares what was granted with what was asked
+ * through these rules (providers/oauth/scopes.ts), never by exact string.
+ */
+export interface ScopeRules {
+  /** Names compare case-insensitively (Microsoft answers `mail.send` for `Mail.Send`). */
+  caseInsensitive?: boolean;
+  /** Resource prefixes the provider may put before a name (Microsoft: `https://graph.microsoft.com/`). */
+  prefixes?: string[];
+  /** A requested name the provider reports under other names (Google: `email` → `…/userinfo.email`). */
+  aliases?: Record<string, string[]>;
+  /** Requested scopes the provider never lists in a grant (Microsoft: `offline_access`). */
+  unlisted?: string[];
+}
+
 /** OAuth 2.0 facts as data: the one engine in providers/oauth reads these, no provider code runs. */
 export interface OAuthFacts {
   authorizeUrl: string;
@@ -82,6 +97,10 @@ export interface OAuthFacts {
   apiUrl: string;
   scopes: string[];
   scopeSeparator: ' ' | ',';
+  /** How the provider reports granted scopes (compared per these rules, never verbatim). */
+  scopeRules: ScopeRules;
+  /** Send the consented scopes as `scope` with every refresh (Microsoft v2 documents it as required). */
+  scopeOnRefresh?: boolean;
   /** How the client authenticates at the token endpoint. */
   clientAuth: 'body' | 'basic';
   /** Token request body encoding (Notion takes JSON). */

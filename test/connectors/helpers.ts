@@ -56,6 +56,10 @@ export function useConnectorWorld(): ConnectorWorld {
   beforeAll(async () => {
     world.emulators = await startProviderEmulators();
     world.app = await startTestApp({ env: world.emulators.env });
+    // As a developer does in each provider's console: the one redirect URI this Thread uses.
+    for (const [id, emulator] of Object.entries(world.emulators.byId)) {
+      emulator.registerRedirectUri(`${world.app.url}/oauth/${id}/callback`);
+    }
   });
   afterAll(async () => {
     await world.app?.stop();

@@ -1,12 +1,19 @@
 /**
  * For every provider, through the real world.app, the real SDK and the provider's emulator:
- * slash command → link → consent → callback → Connected on the dashboard → Test → forced refresh with
- * rotation → provider revokes the grant → Error + DM → Reconnect → Connected + DM → Disconnect → Available.
- * Then: no token value in any log line or any table.
+ * slash command → link → consent → callback (a replay refused) → Connected on the dashboard → Test →
+ * forced refreshes (the rotated refresh token persisted, the old one refused where the provider rotates)
+ * → provider revokes the grant → Error + DM → Reconnect → Connected + DM, and refreshable again →
+ * Disconnect → Available, the grant ended at the provider where it can be. Then: no token value in any
+ * log line or any table.
  */
 import { describe, expect, it } from 'vitest';
 import { getAccessToken, readTokens } from '../../src/domain/connections/tokens.js';
+import { refreshParams } from '../../src/providers/oauth/token-endpoint.js';
+import { getProviderDefinition } from '../../src/providers/registry.js';
 import { blocksToText } from '../../src/views/plain-text.js';
+import { postToTokenEndpoint } from '../emulators/oauth-dance.js';
+import type { ProviderEmulator } from '../emulators/provider-emulator.js';
+import { DOCUMENTED_ROTATION } from '../emulators/providers.js';
 import { dumpAllTables } from '../helpers/table-dump.js';
 import { connectionRow, connectVia, dmsTo, useConnectorWorld } from './helpers.js';
 
@@ -23,6 +30,12 @@ const NAMES: Record<string, string> = {
   zoom: 'Zoom',
 };
 
+/** Whether the provider still honours a refresh token, asked the provider's way. */
+async function providerAccepts(emulator: ProviderEmulator, provider: string, refreshToken: string) {
+  const def = getProviderDefinition(provider);
+  return (await postToTokenEndpoint(emulator, def, refreshParams(def, refreshToken))).ok;
+}
+
 describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
   it('connects, tests, refreshes, breaks, recovers and disconnects', async () => {
     const emulator = world.emulators.byId[provider]!;
@@ -33,6 +46,12 @@ describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
     const page = await connectVia(world.app, emulator, provider);
     expect(page.html).toContain(`${name} is connected`);
     expect(page.status).toBe(200);
+    // The same callback again (a reload, a leaked URL): the state is spent, no second code exchange.
+    const exchanges = emulator.tokenRequests.authorization_code;
+    const replay = await fetch(page.callbackUrl, { redirect: 'manual' });
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('This link was already used');
+    expect(emulator.tokenRequests.authorization_code).toBe(exchanges);
     let row = await connectionRow(world.app, provider);
     expect(row?.status).toBe('connected');
     expect(row?.external_account_label).toBeTruthy();
@@ -45,14 +64,26 @@ describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
     const test = blocksToText((await world.app.commandReply(`test ${provider}`)).blocks as unknown[]);
     expect(test).toMatch(new RegExp(`✅ ${name} test passed in \\d+ ms`));
 
-    // Forced refresh: a new access token; rotating providers hand out a new refresh token too.
+    // Forced refresh: a new access token; a rotated refresh token is stored, the old one is refused
+    // where the provider rotates; a second refresh works from what was stored.
     const before = await readTokens(services, row!);
     const refreshesBefore = emulator.tokenRequests.refresh_token;
     await getAccessToken(services, row!.id, { force: true });
     expect(emulator.tokenRequests.refresh_token).toBe(refreshesBefore + 1);
     const after = await readTokens(services, (await connectionRow(world.app, provider))!);
     expect(after.accessToken).not.toBe(before.accessToken);
-    expect(after.refreshToken).toBeTruthy();
+    const rotation = DOCUMENTED_ROTATION[provider];
+    if (rotation === 'kept') {
+      expect(after.refreshToken).toBe(before.refreshToken);
+    } else {
+      expect(after.refreshToken).toEqual(expect.any(String));
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      expect(await providerAccepts(emulator, provider, before.refreshToken!)).toBe(rotation !== 'rotated');
+    }
+    await getAccessToken(services, row!.id, { force: true });
+    expect((await connectionRow(world.app, provider))?.status).toBe('connected');
+    const stored = await readTokens(services, (await connectionRow(world.app, provider))!);
+    expect(stored.accessToken).not.toBe(after.accessToken);
 
     // The provider revokes the grant: the next call fails, the refresh is refused → Error + one DM.
     emulator.revokeAllGrants();
@@ -83,8 +114,12 @@ describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
     row = await connectionRow(world.app, provider);
     expect(row?.status).toBe('connected');
     expect(dmsTo(world.app, 'UADMIN').at(-1)).toContain(`*${name}* connected ✅`);
+    // A reconnect must leave a refresh token too (Google sends one again only with prompt=consent).
+    await getAccessToken(services, row!.id, { force: true });
+    expect((await connectionRow(world.app, provider))?.status).toBe('connected');
 
     // Disconnect (the confirmation modal's submit) → Available, secret gone, revoked where possible.
+    const last = await readTokens(services, (await connectionRow(world.app, provider))!);
     const revocationsBefore = emulator.revocations.length;
     const res = await world.app.viewSubmission('connector.disconnect_confirm', provider);
     expect(res.status).toBe(200);
@@ -96,6 +131,8 @@ describe.each(PROVIDERS)('%s, the whole life of a connection', (provider) => {
     expect(row?.token_secret_id).toBeNull();
     const revokable = !['microsoft', 'gong'].includes(provider);
     expect(emulator.revocations.length).toBe(revocationsBefore + (revokable ? 1 : 0));
+    // Revoked means the provider itself no longer honours the grant.
+    if (revokable) expect(await providerAccepts(emulator, provider, last.refreshToken!)).toBe(false);
     await world.app.until(
       () => blocksToText(world.app.slack.homeOf('UADMIN')!.blocks as unknown[]).includes('is disconnected'),
       'home note',

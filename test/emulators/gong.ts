@@ -1,14 +1,40 @@
 /**
- * Gong emulator: app.gong.io OAuth (HTTP Basic client auth, no PKCE, single-use refresh tokens, token
- * response carrying `api_base_url_for_customer` = this emulator) and the `/v2/workspaces` and
- * `/v2/calls` subset, with Gong's `{requestId, errors: [...]}` bodies — including its 404 for a call
- * range with no calls.
+ * Gong emulator: app.gong.io OAuth and the `/v2/workspaces` and `/v2/calls` subset, with Gong's
+ * `{requestId, errors: [...]}` bodies — including its 404 for a call range with no calls.
+ *
+ * Sources (help.gong.io):
+ * - "Create an app for Gong" (the OAuth guide): `/oauth2/authorize` with space-separated `api:…`
+ *   scopes; `/oauth2/generate-customer-token` with HTTP Basic client credentials and form parameters;
+ *   no PKCE; the response carries `api_base_url_for_customer` and `scope`; a refresh token is single
+ *   use — each refresh returns a new pair; no revocation endpoint is documented.
+ * - apidocs/introduction-2 ("Limits"): "3 API calls per second, and 10,000 API calls per day" per
+ *   company; "an HTTP status code 429 is returned and a Retry-After header indicates how many seconds to
+ *   wait". The per-second limit is the one a test can reach; the daily one is not modelled.
  */
 import { randomBytes } from 'node:crypto';
 import { startOAuthEmulator } from './oauth-provider.js';
-import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
 const PATHS = { authorize: '/oauth2/authorize', token: '/oauth2/generate-customer-token' };
+
+const SCOPES = [
+  'api:calls:read:basic',
+  'api:calls:read:extensive',
+  'api:calls:read:transcript',
+  'api:calls:read:media-url',
+  'api:calls:create:basic',
+  'api:users:read',
+  'api:stats:interaction',
+  'api:stats:user-actions',
+  'api:stats:scorecards',
+  'api:settings:trackers:read',
+  'api:settings:scorecards:read',
+  'api:workspaces:read',
+  'api:library:read',
+  'api:meetings:user:create',
+  'api:crm:upload',
+  'api:logs:read',
+];
 
 /** Gong's error body. */
 export function gongError(_status: number, message = 'Request failed'): unknown {
@@ -39,9 +65,11 @@ export async function startGongEmulator(): Promise<GongEmulator> {
     clientAuth: 'basic',
     tokenBody: 'form',
     pkce: 'none',
-    rotateRefreshTokens: true,
+    refreshTokens: 'rotated',
     accessTokenTtl: 86400,
-    reportScope: true,
+    scopes: { separator: ' ', known: SCOPES, report: (granted) => granted.join(' ') },
+    authorizeErrors: 'redirect',
+    rateLimit: { limit: 3, windowMs: 1000, answer: tooManyRequests(gongError) },
     extraTokenFields: (base) => ({ api_base_url_for_customer: base }),
     api(req, { token }) {
       if (!token)
@@ -88,7 +116,6 @@ export async function startGongEmulator(): Promise<GongEmulator> {
 
   const emulator = withProviderExtras(core, {
     prefix: 'GONG',
-    paths: PATHS,
     apiPath: '',
     errorBody: gongError,
   });

@@ -1,13 +1,41 @@
 /**
- * Google emulator: accounts.google.com / oauth2.googleapis.com (body client auth, PKCE S256, expires_in
- * 3599, no refresh-token rotation — a refresh returns only a new access token), OpenID userinfo and the
- * Calendar v3 `events.list` subset, with Google's error bodies.
+ * Google emulator: accounts.google.com / oauth2.googleapis.com, OpenID userinfo and the Calendar v3
+ * `events.list` subset, with Google's error bodies.
+ *
+ * Sources (developers.google.com):
+ * - identity/protocols/oauth2/web-server: client credentials in the form body (HTTP Basic also
+ *   accepted), PKCE S256 supported, `expires_in` 3599; "access_type: offline … the authorization server
+ *   returns a refresh token the first time that your application exchanges an authorization code";
+ *   later consents return one only with `prompt=consent`; a refresh returns a new access token only;
+ *   `scope` in the token response lists the grant with short names expanded (`email` →
+ *   …/auth/userinfo.email, `profile` → …/auth/userinfo.profile). A bad scope or an unregistered
+ *   redirect URI ends on Google's own "Error 400: invalid_scope / redirect_uri_mismatch" page.
+ * - "Revoking a token": POST oauth2.googleapis.com/revoke with `token=`, no client authentication; the
+ *   app's grant is gone (the next consent is a first one again).
+ * - workspace/calendar/api/guides/quota: 600 requests per minute per user per project, a sliding window;
+ *   over it, 403 or 429 `usageLimits` (`rateLimitExceeded`).
  */
 import type { EmulatorResponse } from './http.js';
 import { startOAuthEmulator } from './oauth-provider.js';
-import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
-const PATHS = { authorize: '/o/oauth2/v2/auth', token: '/token', revoke: '/revoke' };
+const PATHS = { authorize: '/o/oauth2/v2/auth', token: '/token' };
+
+const AUTH = 'https://www.googleapis.com/auth/';
+/** What Google reports for the OpenID short names; every other scope is reported as asked. */
+const EXPANDED: Record<string, string> = {
+  email: `${AUTH}userinfo.email`,
+  profile: `${AUTH}userinfo.profile`,
+};
+const SCOPES = [
+  'openid',
+  'email',
+  'profile',
+  ...['userinfo.email', 'userinfo.profile'].map((s) => AUTH + s),
+  ...['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly'].map((s) => AUTH + s),
+  ...['gmail.send', 'gmail.readonly', 'gmail.compose', 'gmail.modify'].map((s) => AUTH + s),
+  ...['drive.readonly', 'drive.file'].map((s) => AUTH + s),
+];
 
 const STATUS: Record<number, [status: string, reason: string]> = {
   400: ['INVALID_ARGUMENT', 'badRequest'],
@@ -60,12 +88,37 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
   const core = await startOAuthEmulator({
     name: 'google',
     paths: PATHS,
-    clientAuth: 'body',
+    clientAuth: 'either',
     tokenBody: 'form',
     pkce: 'optional',
-    rotateRefreshTokens: false,
+    refreshTokens: 'omitted',
+    // identity/protocols/oauth2#expiration: revoked when "not been used for six months" (7 days while
+    // the consent screen is in Testing — a published app is the one Thread documents).
+    refreshTokenDays: 183,
     accessTokenTtl: 3599,
-    reportScope: true,
+    scopes: {
+      separator: ' ',
+      known: SCOPES,
+      // Expanded, and not in the order asked.
+      report: (granted) => [...new Set(granted.map((s) => EXPANDED[s] ?? s))].sort().join(' '),
+    },
+    refreshTokenFor: ({ query, firstConsent }) =>
+      query.get('access_type') === 'offline' &&
+      (firstConsent || (query.get('prompt') ?? '').split(' ').includes('consent')),
+    authorizeErrors: 'page',
+    authorizeRules: (q) => {
+      const accessType = q.get('access_type');
+      if (accessType && accessType !== 'online' && accessType !== 'offline') {
+        return { error: 'invalid_request', description: `Invalid access_type: ${accessType}` };
+      }
+      const prompts = (q.get('prompt') ?? '').split(' ').filter(Boolean);
+      const unknown = prompts.filter((p) => !['none', 'consent', 'select_account'].includes(p));
+      if (unknown.length)
+        return { error: 'invalid_request', description: `Invalid prompt: ${unknown.join(' ')}` };
+      return undefined;
+    },
+    revoke: { path: '/revoke', method: 'POST', clientAuth: 'none', token: 'form', ends: 'grant' },
+    rateLimit: { limit: 600, windowMs: 60_000, answer: tooManyRequests(googleApiError) },
     extraTokenFields: () => ({ token_type: 'Bearer' }),
     oauthError: (error, description) => ({
       status: 400,
@@ -122,7 +175,6 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
 
   const emulator = withProviderExtras(core, {
     prefix: 'GOOGLE',
-    paths: PATHS,
     apiPath: '/',
     errorBody: googleApiError,
   });

@@ -1,19 +1,50 @@
 /**
- * HubSpot emulator: OAuth as HubSpot does it (client id/secret in the form body, PKCE accepted but not
- * required, 30-minute access tokens, a refresh token in every token response — rotation is unconfirmed,
- * so we rotate, the strictest case for the engine), the token-info endpoint, and the deals list the SDK
- * calls. Errors use HubSpot's shape `{ status: 'error', message, correlationId, category }`.
+ * HubSpot emulator: OAuth as HubSpot does it, the token-info endpoint, and the deals list the SDK calls.
+ * Errors use HubSpot's shape `{ status: 'error', message, correlationId, category }`.
+ *
+ * Sources (developers.hubspot.com):
+ * - docs/api-reference/legacy/authentication/oauth-tokens/v1/guide: "make a URL-form encoded POST
+ *   request to /oauth/v1/token" with client_id and client_secret in the body; `code_verifier` accepted;
+ *   `expires_in` 1800; the refresh grant answers with the same long-lived refresh token.
+ * - …/oauth-tokens/v1/delete-refresh-token: `DELETE /oauth/v1/refresh-tokens/{token}`, no client auth;
+ *   docs-beta/oauth/tokens: "This will only delete the refresh token. Access tokens generated with the
+ *   refresh token will not be affected."
+ * - …/access-tokens (token info): `GET /oauth/v1/access-tokens/{token}` → `scopes`, `hub_id`, … — where
+ *   Thread reads the grant.
+ * - docs/api/usage-details: public apps get 110 requests every 10 seconds per installing account; the
+ *   429 body names the `TEN_SECONDLY_ROLLING` policy.
+ * - An unknown scope on the install URL ends on HubSpot's own error page, not back at the app.
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import { type ApiContext, type OAuthEmulator, startOAuthEmulator } from './oauth-provider.js';
-import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
-const PATHS = {
-  authorize: '/oauth/authorize',
-  token: '/oauth/v1/token',
-  revoke: '/oauth/v1/refresh-tokens',
-};
+const PATHS = { authorize: '/oauth/authorize', token: '/oauth/v1/token' };
+
+/** The CRM and platform scopes an app may ask for (a subset of HubSpot's list: anything else is a typo). */
+const SCOPES = [
+  'oauth',
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
+  'crm.objects.owners.read',
+  'crm.objects.line_items.read',
+  'crm.objects.quotes.read',
+  'crm.schemas.contacts.read',
+  'crm.schemas.companies.read',
+  'crm.schemas.deals.read',
+  'crm.lists.read',
+  'crm.lists.write',
+  'tickets',
+  'timeline',
+  'files',
+  'forms',
+  'automation',
+];
 
 export interface HubSpotEmulator extends ProviderEmulator {
   portal: { id: number; domain: string };
@@ -54,10 +85,14 @@ function oauthError(error: string, description: string) {
     error === 'invalid_grant'
       ? /refresh/i.test(description)
         ? 'BAD_REFRESH_TOKEN'
-        : 'BAD_AUTH_CODE'
+        : /redirect_uri/i.test(description)
+          ? 'BAD_REDIRECT_URI'
+          : 'BAD_AUTH_CODE'
       : error === 'invalid_client'
         ? 'BAD_CLIENT_ID'
-        : 'BAD_REQUEST';
+        : error === 'unsupported_grant_type'
+          ? 'BAD_GRANT_TYPE'
+          : 'BAD_REQUEST';
   return { status: 400, json: { status, message: description, correlationId: randomUUID() } };
 }
 
@@ -113,12 +148,23 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: 'optional',
-    rotateRefreshTokens: true,
+    refreshTokens: 'same',
     accessTokenTtl: 1800,
+    // No `scope` in the token response that Thread reads: the grant is in the token info above.
+    scopes: { separator: ' ', known: SCOPES },
+    authorizeErrors: 'page',
+    revoke: {
+      path: '/oauth/v1/refresh-tokens',
+      method: 'DELETE',
+      clientAuth: 'none',
+      token: 'path',
+      ends: 'refresh-token',
+    },
+    rateLimit: { limit: 110, windowMs: 10_000, answer: tooManyRequests(errorBody) },
     oauthError,
     api,
   });
-  const emulator = withProviderExtras(core, { prefix: 'HUBSPOT', paths: PATHS, apiPath: '', errorBody });
+  const emulator = withProviderExtras(core, { prefix: 'HUBSPOT', apiPath: '', errorBody });
   return Object.assign(emulator, { portal, deals });
 }
 

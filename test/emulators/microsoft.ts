@@ -1,14 +1,28 @@
 /**
- * Microsoft emulator: login.microsoftonline.com v2.0 endpoints over http (body client auth, PKCE S256,
- * every refresh returns a new refresh token while the old one stays valid, AADSTS-coded errors), and
- * Microsoft Graph over **https** — the Graph client only sends the bearer token to https URLs — on a
- * second server with a certificate made at start. The Graph server forwards to the OAuth emulator's API
- * handler, so tokens are checked and `failNext('api', …)` faults apply exactly as for the others.
+ * Microsoft emulator: login.microsoftonline.com v2.0 endpoints over http, and Microsoft Graph over
+ * **https** — the Graph client only sends the bearer token to https URLs — on a second server with a
+ * certificate made at start. The Graph server forwards to the OAuth emulator's API handler, so tokens
+ * are checked, the rate limit is spent and `failNext('api', …)` faults apply exactly as for the others.
+ *
+ * Sources (learn.microsoft.com):
+ * - entra/identity-platform/v2-oauth2-auth-code-flow: client credentials in the form body, PKCE S256;
+ *   a refresh token only when `offline_access` was granted; the token response's `scope` names Graph
+ *   permissions with the resource prefix, in whatever case (the example: `…/mail.read`), and does not
+ *   list `offline_access`; the refresh request's `scope` is "Required" and must be within the consented
+ *   scopes; each refresh returns a new refresh token, the old one stays valid until it expires; errors
+ *   go back to the redirect URI as `error` + an `AADSTS…` description.
+ * - entra/identity-platform/reference-error-codes: AADSTS70011 (invalid scope — a typo such as
+ *   `Mail.Sned`), AADSTS900144 (missing required parameter), AADSTS700082 (expired refresh token).
+ * - entra/identity-platform/scopes-oidc: scope names are case-insensitive; `https://graph.microsoft.com/`
+ *   is the resource of a bare name; `openid profile email` may be added to the grant.
+ * - graph/throttling-limits ("Outlook service limits"): 10,000 requests per 10 minutes per app per
+ *   mailbox; 429 with Retry-After.
+ * - No revocation endpoint for an app's tokens (only `POST /me/revokeSignInSessions`).
  */
 import { randomUUID } from 'node:crypto';
 import { type EmulatorRequest, type EmulatorResponse, serve } from './http.js';
 import { startOAuthEmulator, type TokenRecord } from './oauth-provider.js';
-import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 import { selfSignedCert } from './tls.js';
 
 const PATHS = { authorize: '/common/oauth2/v2.0/authorize', token: '/common/oauth2/v2.0/token' };
@@ -44,7 +58,32 @@ const AADSTS: Record<string, [number, string]> = {
   invalid_grant: [700082, 'The refresh token has expired due to inactivity.'],
   invalid_client: [7000215, 'Invalid client secret provided.'],
   invalid_request: [900144, 'The request body must contain a required parameter.'],
+  invalid_scope: [70011, "The provided value for the input parameter 'scope' is not valid."],
+  unsupported_grant_type: [70003, 'The app requested an unsupported grant type.'],
 };
+
+const GRAPH = 'https://graph.microsoft.com/';
+/** OpenID Connect scopes: not Graph permissions, never prefixed. */
+const OIDC = ['openid', 'profile', 'email', 'offline_access'];
+const SCOPES = [
+  ...OIDC,
+  'User.Read',
+  'User.ReadBasic.All',
+  'Calendars.Read',
+  'Calendars.ReadWrite',
+  'Mail.Read',
+  'Mail.ReadWrite',
+  'Mail.Send',
+  'Contacts.Read',
+  'OnlineMeetings.ReadWrite',
+  'Files.Read',
+];
+
+/** The v2 token response's `scope`: Graph permissions prefixed and lower-cased, OIDC added, no offline_access. */
+function reportScopes(granted: string[]): string {
+  const graph = granted.filter((s) => !OIDC.includes(s)).map((s) => GRAPH + s.toLowerCase());
+  return [...graph, 'openid', 'profile', 'email'].join(' ');
+}
 
 export interface MicrosoftEmulator extends ProviderEmulator {
   /** The Graph server's base URL (https). */
@@ -128,10 +167,15 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: 'optional',
-    rotateRefreshTokens: true,
-    keepOldRefreshToken: true,
+    refreshTokens: 'rotated-old-valid',
+    // entra/identity-platform/refresh-tokens: 90 days (24 hours for single-page apps).
+    refreshTokenDays: 90,
     accessTokenTtl: 3599,
-    reportScope: true,
+    scopes: { separator: ' ', known: SCOPES, caseInsensitive: true, prefix: GRAPH, report: reportScopes },
+    refreshTokenFor: ({ scopes }) => scopes.includes('offline_access'),
+    refreshNeedsScope: true,
+    authorizeErrors: 'redirect',
+    rateLimit: { limit: 10_000, windowMs: 10 * 60_000, answer: tooManyRequests(graphError) },
     extraTokenFields: () => ({ token_type: 'Bearer', ext_expires_in: 3599 }),
     oauthError: (error, description) => {
       const [code, sentence] = AADSTS[error] ?? [90000, 'The request failed.'];
@@ -175,7 +219,7 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
 
   // No revocation endpoint, and MICROSOFT_API_URL is the Graph server, not the OAuth one. Faults queued
   // with `failNext('api', emulator.fault(…))` still reach Graph: it relays to the OAuth server's API.
-  const emulator = withProviderExtras(core, { prefix: 'MICROSOFT', paths: PATHS, errorBody: graphError });
+  const emulator = withProviderExtras(core, { prefix: 'MICROSOFT', errorBody: graphError });
   emulator.env.MICROSOFT_API_URL = `${graphServer.url}/`;
   const closeOAuth = emulator.close;
   return Object.assign(emulator, {

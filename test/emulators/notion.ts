@@ -1,20 +1,24 @@
 /**
- * Notion emulator: OAuth as Notion does it (HTTP Basic client auth, JSON token body, no PKCE, `owner`
- * in the authorize URL, refresh rotates the pair, and the token response describes the workspace:
- * workspace_id, workspace_name, bot_id, owner), JSON+Basic revocation, and the API subset the SDK
- * calls: `users/me` (the bot) and `search`. Requests must carry Notion-Version, as Notion requires.
- * Errors are Notion's `{ object: 'error', status, code, message, request_id }`.
+ * Notion emulator: OAuth as Notion does it, and the API subset the SDK calls: `users/me` (the bot) and
+ * `search`. Requests must carry Notion-Version, as Notion requires. Errors are Notion's
+ * `{ object: 'error', status, code, message, request_id }`.
+ *
+ * Sources (developers.notion.com):
+ * - reference/authorization: the authorization URL carries `owner=user` and `response_type=code`; no
+ *   scopes (pages are picked on the consent screen); no PKCE.
+ * - reference/create-a-token: `POST /v1/oauth/token`, JSON body, HTTP Basic client credentials,
+ *   `redirect_uri` required; the response describes the workspace (workspace_id, workspace_name,
+ *   bot_id, owner) and carries a `refresh_token`; refreshing returns a new pair (the old one dies).
+ * - reference/revoke-token: `POST /v1/oauth/revoke`, JSON `{ token }`, HTTP Basic.
+ * - reference/request-limits: "an average of three requests per second" per connection, counted as a
+ *   budget per 60-second window that may be spent in a burst; 429 `rate_limited` with Retry-After.
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import { type ApiContext, startOAuthEmulator } from './oauth-provider.js';
-import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
-const PATHS = {
-  authorize: '/v1/oauth/authorize',
-  token: '/v1/oauth/token',
-  revoke: '/v1/oauth/revoke',
-};
+const PATHS = { authorize: '/v1/oauth/authorize', token: '/v1/oauth/token' };
 
 export interface NotionEmulator extends ProviderEmulator {
   workspace: { id: string; name: string; botId: string };
@@ -109,7 +113,14 @@ export async function startNotionEmulator(): Promise<NotionEmulator> {
     clientAuth: 'basic',
     tokenBody: 'json',
     pkce: 'none',
-    rotateRefreshTokens: true,
+    refreshTokens: 'rotated',
+    authorizeErrors: 'redirect',
+    authorizeRules: (q) =>
+      q.get('owner') === 'user'
+        ? undefined
+        : { error: 'invalid_request', description: 'owner must be "user" for a public integration' },
+    revoke: { path: '/v1/oauth/revoke', method: 'POST', clientAuth: 'basic', token: 'json', ends: 'grant' },
+    rateLimit: { limit: 180, windowMs: 60_000, answer: tooManyRequests(errorBody) },
     extraTokenFields: () => ({
       bot_id: workspace.botId,
       workspace_id: workspace.id,
@@ -121,7 +132,7 @@ export async function startNotionEmulator(): Promise<NotionEmulator> {
     }),
     api,
   });
-  const emulator = withProviderExtras(core, { prefix: 'NOTION', paths: PATHS, apiPath: '', errorBody });
+  const emulator = withProviderExtras(core, { prefix: 'NOTION', apiPath: '', errorBody });
   return Object.assign(emulator, { workspace, shared });
 }
 

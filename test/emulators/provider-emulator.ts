@@ -3,6 +3,7 @@
  * at it, and faults whose bodies are the provider's own error shape — so error mapping is tested against
  * what the provider really sends, not the core's generic `{ error: 'fault' }`.
  */
+import type { EmulatorResponse } from './http.js';
 import type { Fault, OAuthEmulator } from './oauth-provider.js';
 
 export interface FaultOptions {
@@ -23,10 +24,24 @@ export interface ProviderEmulator extends OAuthEmulator {
 
 export interface ProviderExtras {
   prefix: string;
-  paths: { authorize: string; token: string; revoke?: string };
   /** Path appended to the emulator URL for `<P>_API_URL`; omit to leave API_URL out of env. */
   apiPath?: string;
   errorBody: ErrorBody;
+}
+
+/**
+ * The usual "slow down" answer: 429, the provider's error body, and Retry-After in seconds (RFC 6585
+ * §4; RFC 9110 §10.2.3), plus any headers of the provider's own.
+ */
+export function tooManyRequests(
+  errorBody: ErrorBody,
+  headers: Record<string, string> = {},
+): (retryAfterSeconds: number) => EmulatorResponse {
+  return (retryAfterSeconds) => ({
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds), ...headers },
+    json: errorBody(429),
+  });
 }
 
 /** Turn a running OAuth core into a provider emulator (mutates and returns the same object). */
@@ -34,14 +49,14 @@ export function withProviderExtras<E extends OAuthEmulator>(
   core: E,
   extras: ProviderExtras,
 ): E & ProviderEmulator {
-  const { prefix, paths, apiPath, errorBody } = extras;
+  const { prefix, apiPath, errorBody } = extras;
   const env: Record<string, string> = {
     [`${prefix}_CLIENT_ID`]: core.clientId,
     [`${prefix}_CLIENT_SECRET`]: core.clientSecret,
-    [`${prefix}_AUTHORIZE_URL`]: core.url + paths.authorize,
-    [`${prefix}_TOKEN_URL`]: core.url + paths.token,
+    [`${prefix}_AUTHORIZE_URL`]: core.url + core.paths.authorize,
+    [`${prefix}_TOKEN_URL`]: core.url + core.paths.token,
   };
-  if (paths.revoke) env[`${prefix}_REVOKE_URL`] = core.url + paths.revoke;
+  if (core.paths.revoke) env[`${prefix}_REVOKE_URL`] = core.url + core.paths.revoke;
   if (apiPath !== undefined) env[`${prefix}_API_URL`] = core.url + apiPath;
   const fault = (status: number, options: FaultOptions = {}): Fault => ({
     status,

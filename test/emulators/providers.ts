@@ -8,12 +8,38 @@ import { startGoogleEmulator } from './google.js';
 import { startHubSpotEmulator } from './hubspot.js';
 import { startMicrosoftEmulator } from './microsoft.js';
 import { startNotionEmulator } from './notion.js';
-import type { OAuthEmulator } from './oauth-provider.js';
+import type { ProviderEmulator } from './provider-emulator.js';
 import { startSalesforceEmulator } from './salesforce.js';
 import { startZoomEmulator } from './zoom.js';
 
+/**
+ * What a refresh does to the refresh token, as each provider documents it (sources in its emulator):
+ * kept (Google and Salesforce send none back, HubSpot the same one), rotated (the old one dies), or
+ * rotated with the old one still valid (Microsoft). Tests assert against this, not the emulators' own
+ * settings, so an emulator drifting from its provider fails them.
+ */
+export const DOCUMENTED_ROTATION: Record<string, 'kept' | 'rotated' | 'rotated, old still valid'> = {
+  hubspot: 'kept',
+  salesforce: 'kept',
+  notion: 'rotated',
+  google: 'kept',
+  microsoft: 'rotated, old still valid',
+  gong: 'rotated',
+  zoom: 'rotated',
+};
+
+/**
+ * Days a refresh token lives unused, where the provider documents a limit (sources in the emulators);
+ * the others keep it until it is revoked.
+ */
+export const DOCUMENTED_REFRESH_TOKEN_DAYS: Record<string, number> = {
+  google: 183,
+  microsoft: 90,
+  zoom: 90,
+};
+
 export interface ProviderEmulators {
-  byId: Record<string, OAuthEmulator & { env: Record<string, string> }>;
+  byId: Record<string, ProviderEmulator>;
   env: Record<string, string>;
   issued(): string[];
   close(): Promise<void>;

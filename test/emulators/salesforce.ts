@@ -1,22 +1,54 @@
 /**
- * Salesforce emulator: OAuth as Salesforce does it (form body client auth, PKCE required — orgs may
- * demand it, so we do —, no `expires_in` because sessions end on the org's timeout, refresh returns no
- * new refresh token, and every token response names the org: `instance_url` (this emulator), the
- * identity URL `id`, `issued_at` and its `signature`), plus the REST subset jsforce calls: SOQL `query`
+ * Salesforce emulator: OAuth as Salesforce does it, plus the REST subset jsforce calls: SOQL `query`
  * (Organization, Opportunity) and `limits`. Errors are Salesforce's `[{ message, errorCode }]`.
+ *
+ * Sources (developer.salesforce.com, help.salesforce.com):
+ * - "OAuth 2.0 Web Server Flow for Web App Integration": form-encoded POST to /services/oauth2/token
+ *   with client_id/client_secret in the body; PKCE (`code_challenge`) is checked when sent and orgs may
+ *   require it — so we require it; a `refresh_token` comes only when the `refresh_token` (or
+ *   `offline_access`) scope is granted; the response has `instance_url`, `id`, `issued_at`, `signature`,
+ *   `scope` (space-separated, e.g. `refresh_token api`) and no `expires_in` (the session ends on the
+ *   org's timeout); a refresh answers without a new refresh token.
+ * - A request body that is not form-encoded finds no `grant_type`: `unsupported_grant_type` "grant type
+ *   not supported".
+ * - login.salesforce.com/.well-known/openid-configuration: `scopes_supported` (the list below).
+ * - "Revoke OAuth Tokens": POST /services/oauth2/revoke with `token=`; no client authentication.
+ * - "API Request Limits and Allocations": a daily org allowance (15,000 on a Developer Edition); over it,
+ *   403 REQUEST_LIMIT_EXCEEDED "TotalRequests Limit exceeded." — no 429, no Retry-After.
  */
 import { createHmac } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import { type ApiContext, type OAuthEmulator, startOAuthEmulator } from './oauth-provider.js';
 import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
 
-const PATHS = {
-  authorize: '/services/oauth2/authorize',
-  token: '/services/oauth2/token',
-  revoke: '/services/oauth2/revoke',
-};
+const PATHS = { authorize: '/services/oauth2/authorize', token: '/services/oauth2/token' };
 
 const DAILY_API_REQUESTS = 15_000;
+
+const SCOPES = [
+  'api',
+  'refresh_token',
+  'offline_access',
+  'full',
+  'id',
+  'web',
+  'openid',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'chatter_api',
+  'visualforce',
+  'content',
+  'custom_permissions',
+  'wave_api',
+  'lightning',
+  'cdp_api',
+  'pardot_api',
+  'eclair_api',
+  'interaction_api',
+  'chatbot_api',
+];
 
 export interface SalesforceEmulator extends ProviderEmulator {
   org: { id: string; name: string; userId: string };
@@ -33,14 +65,14 @@ const ERROR_CODE: Record<number, [string, string]> = {
   429: ['REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'],
 };
 
-function errorBody(status: number, message?: string): unknown {
+function errorBody(status: number, message?: string, code?: string): unknown {
   const [errorCode, text] = ERROR_CODE[status] ?? ['UNKNOWN_EXCEPTION', 'An unexpected error occurred.'];
-  return [{ message: message ?? text, errorCode }];
+  return [{ message: message ?? text, errorCode: code ?? errorCode }];
 }
 
-const fail = (status: number, message?: string): EmulatorResponse => ({
+const fail = (status: number, message?: string, code?: string): EmulatorResponse => ({
   status,
-  json: errorBody(status, message),
+  json: errorBody(status, message, code),
 });
 
 export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
@@ -87,8 +119,37 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: 'required',
-    rotateRefreshTokens: false,
-    reportScope: true,
+    refreshTokens: 'omitted',
+    scopes: { separator: ' ', known: SCOPES, report: (granted) => granted.join(' ') },
+    refreshTokenFor: ({ scopes }) => scopes.includes('refresh_token') || scopes.includes('offline_access'),
+    authorizeErrors: 'redirect',
+    // Salesforce's own words for the common token errors; always 400.
+    oauthError: (error, description) => ({
+      status: 400,
+      json: {
+        error,
+        error_description:
+          error === 'unsupported_grant_type'
+            ? 'grant type not supported'
+            : error === 'invalid_client'
+              ? 'invalid client credentials'
+              : /expired/.test(description)
+                ? 'expired authorization code'
+                : description,
+      },
+    }),
+    revoke: {
+      path: '/services/oauth2/revoke',
+      method: 'POST',
+      clientAuth: 'none',
+      token: 'form',
+      ends: 'grant',
+    },
+    rateLimit: {
+      limit: DAILY_API_REQUESTS,
+      windowMs: 24 * 3600_000,
+      answer: () => fail(403, 'TotalRequests Limit exceeded.', 'REQUEST_LIMIT_EXCEEDED'),
+    },
     extraTokenFields: (base) => {
       const id = `${base}/id/${org.id}/${org.userId}`;
       const issuedAt = String(Date.now());
@@ -101,7 +162,7 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
     api,
   });
   // No SALESFORCE_API_URL: the API base comes from instance_url in the token response.
-  const emulator = withProviderExtras(core, { prefix: 'SALESFORCE', paths: PATHS, errorBody });
+  const emulator = withProviderExtras(core, { prefix: 'SALESFORCE', errorBody });
   // A live getter (Object.assign would copy today's value).
   Object.defineProperty(emulator, 'apiCalls', { get: () => state.apiCalls, enumerable: true });
   return Object.assign(emulator as typeof emulator & { apiCalls: number }, { org, opportunities });

@@ -1,13 +1,38 @@
 /**
- * Zoom emulator: zoom.us OAuth (HTTP Basic client auth, PKCE S256, rotating refresh tokens, expires_in
- * 3600, comma-separated `scope`; a dead refresh token answers Zoom's `{reason: 'Invalid Token!'}`), RFC
- * 7009-style revoke, and the `/v2/users/me` and `/v2/users/me/meetings` subset with Zoom's
+ * Zoom emulator: zoom.us OAuth and the `/v2/users/me` and `/v2/users/me/meetings` subset with Zoom's
  * `{code, message}` bodies (a missing scope is 400/4711, as Zoom does).
+ *
+ * Sources (developers.zoom.us):
+ * - docs/integrations/oauth: `POST https://zoom.us/oauth/token` with `Authorization: Basic
+ *   base64(client_id:client_secret)` and form parameters; PKCE S256 supported; `expires_in` 3600; each
+ *   refresh returns a new refresh token and the old one stops working; the response's `scope` lists the
+ *   granted scopes space-separated, while the authorize URL takes them comma-separated; a dead refresh
+ *   token answers `{"reason":"Invalid Token!","error":"invalid_request"}`; bad authorize requests end on
+ *   Zoom's own error page.
+ * - "Revoke an access token": `POST https://zoom.us/oauth/revoke` with `token=` and the same Basic
+ *   client credentials.
+ * - docs/api/rate-limits: per account, by plan and request type; Pro: Light 30/s, Medium 20/s (listing
+ *   meetings is Medium, the stricter of the two Thread calls); 429 with Retry-After and
+ *   `X-RateLimit-Category` / `X-RateLimit-Type`.
  */
 import { startOAuthEmulator } from './oauth-provider.js';
-import { type ProviderEmulator, withProviderExtras } from './provider-emulator.js';
+import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
-const PATHS = { authorize: '/oauth/authorize', token: '/oauth/token', revoke: '/oauth/revoke' };
+const PATHS = { authorize: '/oauth/authorize', token: '/oauth/token' };
+
+/** Granular scopes (a subset of Zoom's list). */
+const SCOPES = [
+  'meeting:read:meeting',
+  'meeting:write:meeting',
+  'meeting:update:meeting',
+  'meeting:delete:meeting',
+  'meeting:read:list_meetings',
+  'user:read:user',
+  'user:read:email',
+  'user:read:list_users',
+  'cloud_recording:read:recording',
+  'cloud_recording:read:list_user_recordings',
+];
 
 const CODES: Record<number, number> = { 401: 124, 403: 104, 404: 1001, 429: 429, 500: 300 };
 
@@ -44,10 +69,22 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
     clientAuth: 'basic',
     tokenBody: 'form',
     pkce: 'optional',
-    rotateRefreshTokens: true,
+    refreshTokens: 'rotated',
+    // docs/integrations/oauth: a refresh token lasts 90 days.
+    refreshTokenDays: 90,
     accessTokenTtl: 3600,
-    scopeSeparator: ',',
-    reportScope: true,
+    scopes: { separator: ',', known: SCOPES, report: (granted) => granted.join(' ') },
+    authorizeErrors: 'page',
+    revoke: { path: '/oauth/revoke', method: 'POST', clientAuth: 'basic', token: 'form', ends: 'grant' },
+    rateLimit: {
+      limit: 20,
+      windowMs: 1000,
+      answer: tooManyRequests(
+        () =>
+          zoomError(429, 'You have reached the maximum per-second rate limit for this API. Try again later.'),
+        { 'x-ratelimit-category': 'Medium', 'x-ratelimit-type': 'QPS' },
+      ),
+    },
     oauthError: (error, description) =>
       error === 'invalid_grant' && /refresh/i.test(description)
         ? { status: 400, json: { reason: 'Invalid Token!', error: 'invalid_request' } }
@@ -95,7 +132,6 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
 
   const emulator = withProviderExtras(core, {
     prefix: 'ZOOM',
-    paths: PATHS,
     apiPath: '/v2',
     errorBody: zoomError,
   });

@@ -8,7 +8,12 @@ import { google } from '../../src/providers/google/index.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
 import { classifiedFailure } from '../emulators/failures.js';
 import { type GoogleEmulator, startGoogleEmulator } from '../emulators/google.js';
-import { apiContextFrom, connectThroughOAuth, postToTokenEndpoint } from '../emulators/oauth-dance.js';
+import {
+  apiContextFrom,
+  authorizeAndConsent,
+  connectThroughOAuth,
+  postToTokenEndpoint,
+} from '../emulators/oauth-dance.js';
 
 let emulator: GoogleEmulator;
 let ctx: ProviderApiContext;
@@ -38,6 +43,28 @@ describe('google', () => {
 
   it('test call counts the events of the next 7 days', async () => {
     expect(await google.testCall(ctx)).toBe('Calendar reachable: 2 events in the next 7 days');
+  });
+
+  it('reports the grant Google’s way: `email` expanded to …/userinfo.email, in its own order', async () => {
+    const tokens = await connectThroughOAuth(emulator, google);
+    expect(String(tokens.scope).split(' ').sort()).toEqual(
+      [
+        'openid',
+        'https://www.googleapis.com/auth/userinfo.email',
+        'https://www.googleapis.com/auth/calendar.events',
+        'https://www.googleapis.com/auth/gmail.send',
+      ].sort(),
+    );
+  });
+
+  it('a refresh token only with access_type=offline, and after the first consent only with prompt=consent', async () => {
+    const exchange = async (query: Record<string, string | null>) => {
+      const { params } = await authorizeAndConsent(emulator, google, query);
+      return (await (await postToTokenEndpoint(emulator, google, params)).json()) as Record<string, unknown>;
+    };
+    expect((await exchange({ access_type: null, prompt: null })).refresh_token).toBeUndefined();
+    expect((await exchange({ prompt: null })).refresh_token).toBeUndefined(); // consented before
+    expect((await exchange({})).refresh_token).toEqual(expect.any(String));
   });
 
   it('a revoked grant makes calls fail as token_expired, and its refresh as grant_revoked', async () => {

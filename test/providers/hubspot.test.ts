@@ -9,7 +9,7 @@ import { hubspot } from '../../src/providers/hubspot/index.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
 import { classifiedFailure } from '../emulators/failures.js';
 import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot.js';
-import { apiContextFrom, connectThroughOAuth } from '../emulators/oauth-dance.js';
+import { apiContextFrom, connectThroughOAuth, postToTokenEndpoint } from '../emulators/oauth-dance.js';
 
 describe('hubspot provider', () => {
   let emulator: HubSpotEmulator;
@@ -66,7 +66,7 @@ describe('hubspot provider', () => {
     expect((await classifiedFailure(hubspot, dead)).code).toBe('grant_revoked');
   });
 
-  it('revokes by deleting the refresh token, which ends the grant', async () => {
+  it('revokes by DELETE of the refresh token: it is refused from then on; the access token lives out its 30 minutes', async () => {
     await hubspot.revoke!({
       tokens: { accessToken: ctx.accessToken, refreshToken },
       revokeUrl: emulator.env.HUBSPOT_REVOKE_URL ?? '',
@@ -74,7 +74,20 @@ describe('hubspot provider', () => {
       clientSecret: emulator.clientSecret,
     });
     expect(emulator.revocations).toContain(refreshToken);
-    expect((await classifiedFailure(hubspot, () => hubspot.testCall(ctx))).code).toBe('token_expired');
+    const refresh = await postToTokenEndpoint(emulator, hubspot, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    expect(await refresh.json()).toMatchObject({ status: 'BAD_REFRESH_TOKEN' });
+    await expect(hubspot.testCall(ctx)).resolves.toBe('Read 1 deal');
     await connect();
+  });
+
+  it('refuses a revocation sent as POST: only DELETE deletes a refresh token', async () => {
+    const res = await fetch(`${emulator.env.HUBSPOT_REVOKE_URL}/${encodeURIComponent(refreshToken)}`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(405);
+    expect(emulator.liveRefreshTokens()).toContain(refreshToken);
   });
 });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustGraphCertificates } from '../../src/providers/microsoft/client.js';
 import { microsoft } from '../../src/providers/microsoft/index.js';
+import { refreshParams } from '../../src/providers/oauth/token-endpoint.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
 import { classifiedFailure } from '../emulators/failures.js';
 import { type MicrosoftEmulator, startMicrosoftEmulator } from '../emulators/microsoft.js';
@@ -20,8 +21,9 @@ async function connect(): Promise<{ ctx: ProviderApiContext; refreshToken: strin
   return { ctx: apiContextFrom(emulator, microsoft, tokens), refreshToken: String(tokens.refresh_token) };
 }
 
+/** A refresh as the engine sends it: with the consented scopes, which Microsoft requires. */
 const refresh = (refreshToken: string) =>
-  postToTokenEndpoint(emulator, microsoft, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  postToTokenEndpoint(emulator, microsoft, refreshParams(microsoft, refreshToken));
 
 beforeAll(async () => {
   emulator = await startMicrosoftEmulator();
@@ -60,6 +62,30 @@ describe('microsoft', () => {
     const first = (await (await refresh(refreshToken)).json()) as { refresh_token: string };
     expect(first.refresh_token).not.toBe(refreshToken);
     expect((await refresh(refreshToken)).status).toBe(200);
+  });
+
+  it('a refresh without `scope` is refused (AADSTS900144), as v2 documents it as required', async () => {
+    const { refreshToken } = await connect();
+    const res = await postToTokenEndpoint(emulator, microsoft, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_request', error_description: /^AADSTS900144:/ });
+  });
+
+  it('a typo in a scope (Mail.Sned) is refused at authorize, back at the app with AADSTS-style invalid_scope', async () => {
+    const typo = { ...microsoft, oauth: { ...microsoft.oauth, scopes: ['offline_access', 'Mail.Sned'] } };
+    await expect(connectThroughOAuth(emulator, typo)).rejects.toThrow(
+      /invalid_scope: AADSTS70011: .*Mail\.Sned/,
+    );
+  });
+
+  it('without offline_access there is no refresh token', async () => {
+    const online = { ...microsoft, oauth: { ...microsoft.oauth, scopes: ['User.Read'] } };
+    const tokens = await connectThroughOAuth(emulator, online);
+    expect(tokens.refresh_token).toBeUndefined();
+    expect(tokens.scope).toBe('https://graph.microsoft.com/user.read openid profile email');
   });
 
   it('a revoked grant makes calls fail as token_expired, and its refresh as grant_revoked', async () => {

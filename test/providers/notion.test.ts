@@ -9,7 +9,7 @@ import { notion } from '../../src/providers/notion/index.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
 import { classifiedFailure } from '../emulators/failures.js';
 import { type NotionEmulator, startNotionEmulator } from '../emulators/notion.js';
-import { apiContextFrom, connectThroughOAuth } from '../emulators/oauth-dance.js';
+import { apiContextFrom, connectThroughOAuth, tryAuthorize } from '../emulators/oauth-dance.js';
 
 describe('notion provider', () => {
   let emulator: NotionEmulator;
@@ -32,6 +32,10 @@ describe('notion provider', () => {
     expect(tokens.workspace_name).toBe('Acme HQ');
     expect(tokens.bot_id).toBe(emulator.workspace.botId);
     expect(typeof tokens.refresh_token).toBe('string');
+  });
+
+  it('refuses an authorize request without owner=user', async () => {
+    expect(await tryAuthorize(emulator, notion, { owner: null })).toMatchObject({ error: 'invalid_request' });
   });
 
   it('identifies the workspace through the bot user', async () => {

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { salesforce } from '../../src/providers/salesforce/index.js';
 import type { ProviderApiContext } from '../../src/providers/types.js';
 import { classifiedFailure } from '../emulators/failures.js';
-import { apiContextFrom, connectThroughOAuth, postToTokenEndpoint } from '../emulators/oauth-dance.js';
+import {
+  apiContextFrom,
+  authorizeAndConsent,
+  connectThroughOAuth,
+  postToTokenEndpoint,
+} from '../emulators/oauth-dance.js';
 import { type SalesforceEmulator, startSalesforceEmulator } from '../emulators/salesforce.js';
 
 describe('salesforce provider', () => {
@@ -28,6 +33,23 @@ describe('salesforce provider', () => {
     expect(tokens.id).toBe(`${emulator.url}/id/${emulator.org.id}/${emulator.org.userId}`);
     expect(tokens.expires_in).toBeUndefined();
     expect(ctx.apiUrl).toBe(emulator.url);
+  });
+
+  it('a token request sent as JSON finds no grant_type: Salesforce’s "grant type not supported"', async () => {
+    const { params } = await authorizeAndConsent(emulator, salesforce);
+    const res = await postToTokenEndpoint(emulator, salesforce, params, { encoding: 'json' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: 'grant type not supported',
+    });
+  });
+
+  it('no refresh token unless the refresh_token scope is granted', async () => {
+    emulator.grantScopes(['api']);
+    const tokens = await connectThroughOAuth(emulator, salesforce);
+    expect(tokens.refresh_token).toBeUndefined();
+    expect(tokens.scope).toBe('api');
   });
 
   it('identifies the org by SOQL', async () => {

@@ -16,14 +16,14 @@ let ctx: ProviderApiContext;
 
 /**
  * Connect, the user granting `scopes` on Zoom's consent screen. Every token response is Zoom-shaped:
- * expires_in 3600 and the granted scopes, comma-separated.
+ * expires_in 3600 and the granted scopes, space-separated (the authorize URL took them comma-separated).
  */
 async function connect(
   scopes = zoom.oauth.scopes,
 ): Promise<{ ctx: ProviderApiContext; refreshToken: string }> {
   emulator.grantScopes(scopes);
   const tokens = await connectThroughOAuth(emulator, zoom);
-  expect(tokens).toMatchObject({ expires_in: 3600, scope: scopes.join(',') });
+  expect(tokens).toMatchObject({ expires_in: 3600, scope: scopes.join(' ') });
   return { ctx: apiContextFrom(emulator, zoom, tokens), refreshToken: String(tokens.refresh_token) };
 }
 
@@ -62,6 +62,21 @@ describe('zoom', () => {
     const again = await refresh(refreshToken);
     const err = zoom.classifyError(new HttpError(again.status, again.headers, await again.json()));
     expect(err.code).toBe('grant_revoked');
+  });
+
+  it('revocation needs the client’s Basic credentials, as at the token endpoint', async () => {
+    const { refreshToken } = await connect();
+    const revoke = (headers: Record<string, string>) =>
+      fetch(emulator.env.ZOOM_REVOKE_URL ?? '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ token: refreshToken }).toString(),
+      });
+    expect((await revoke({})).status).toBe(401);
+    expect(emulator.liveRefreshTokens()).toContain(refreshToken);
+    const basic = Buffer.from(`${emulator.clientId}:${emulator.clientSecret}`).toString('base64');
+    expect((await revoke({ authorization: `Basic ${basic}` })).status).toBe(200);
+    expect(emulator.liveRefreshTokens()).not.toContain(refreshToken);
   });
 
   it('a revoked grant makes calls fail as token_expired, in Zoom’s words', async () => {

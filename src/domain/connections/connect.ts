@@ -5,9 +5,10 @@ import type { Connection } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { classifyThrown } from '../../providers/errors.js';
 import { apiUrlFor, endpointsFor, redirectUri } from '../../providers/oauth/endpoints.js';
+import { missingScopes, reportedScopes } from '../../providers/oauth/scopes.js';
 import type { StateRecord } from '../../providers/oauth/state.js';
 import { createState } from '../../providers/oauth/state.js';
-import { grantedScopes, requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
+import { requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
 import { type ProviderDefinition, ProviderError } from '../../providers/types.js';
 import { connectedDm } from '../../views/messages/connection-dms.js';
 import { addLog } from './logs.js';
@@ -73,8 +74,11 @@ export async function completeConnection(
     };
   }
   const requested = def.oauth.scopes;
-  const granted = grantedScopes(tokens) ?? identity.grantedScopes ?? requested;
-  const missing = requested.filter((s) => !granted.includes(s));
+  // The token response's `scope`, else what identify() read (HubSpot's token info); a provider that
+  // reports no grant at all (Notion: pages are picked on its consent screen) has nothing to compare.
+  const reported = reportedScopes(tokens) ?? identity.grantedScopes;
+  const granted = reported ?? requested;
+  const missing = reported ? missingScopes(def.oauth, reported) : [];
   const tokenSet = toTokenSet(tokens);
 
   const connection = await services.db.transaction().execute(async (trx) => {

@@ -16,7 +16,7 @@ import type { Services } from '../../app/services.js';
 import type { Executor } from '../../app/vault.js';
 import { classifyThrown } from '../../providers/errors.js';
 import { apiUrlFor, endpointsFor } from '../../providers/oauth/endpoints.js';
-import { requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
+import { refreshParams, requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
 import { getProviderDefinition } from '../../providers/registry.js';
 import { type ProviderApiContext, ProviderError, type TokenSet } from '../../providers/types.js';
 import { recordFailure, recordSuccess } from './health.js';
@@ -146,10 +146,11 @@ async function refreshSingleFlight(
     let lastError: ProviderError | undefined;
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
       try {
-        const res = await requestToken(def, endpoints, {
-          grant_type: 'refresh_token',
-          refresh_token: current.refreshToken,
-        });
+        const res = await requestToken(
+          def,
+          endpoints,
+          refreshParams(def, current.refreshToken, connection.requested_scopes),
+        );
         const next = toTokenSet(res, current);
         // Persist first: a rotated refresh token that is lost is a connection that is lost.
         await services.vault.update(connection.token_secret_id, JSON.stringify(next), trx);

@@ -27,6 +27,8 @@ export const gong: ProviderDefinition = {
     apiUrl: 'https://api.gong.io',
     scopes: ['api:calls:read:basic', 'api:calls:read:extensive'],
     scopeSeparator: ' ',
+    // `scope` in the token response: what the Gong admin granted the integration, names as asked.
+    scopeRules: {},
     clientAuth: 'basic',
     tokenBody: 'form',
     pkce: false,

@@ -30,6 +30,15 @@ export const google: ProviderDefinition = {
       'https://www.googleapis.com/auth/gmail.send',
     ],
     scopeSeparator: ' ',
+    // Google's token response lists the grant with short names expanded (`email` →
+    // …/userinfo.email, `profile` → …/userinfo.profile; `openid` stays), in any order.
+    // developers.google.com/identity/protocols/oauth2/scopes#oauth2 ("OAuth 2.0 API, v2").
+    scopeRules: {
+      aliases: {
+        email: ['https://www.googleapis.com/auth/userinfo.email'],
+        profile: ['https://www.googleapis.com/auth/userinfo.profile'],
+      },
+    },
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: true,

@@ -30,6 +30,9 @@ export const hubspot: ProviderDefinition = {
       'oauth',
     ],
     scopeSeparator: ' ',
+    // The token response says nothing of scopes we read; identify() reads the grant from the token-info
+    // endpoint (`GET /oauth/v1/access-tokens/:token` → `scopes`), which lists names exactly as asked.
+    scopeRules: {},
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: true,

@@ -34,6 +34,18 @@ export const microsoft: ProviderDefinition = {
     // Without offline_access there is no refresh token.
     scopes: ['offline_access', 'User.Read', 'Calendars.ReadWrite', 'Mail.Send'],
     scopeSeparator: ' ',
+    // The v2 token response's `scope` names Graph permissions with the resource prefix, in any case
+    // (`https://graph.microsoft.com/mail.send`), may add `openid profile email`, and never lists
+    // `offline_access` — the refresh token is its proof. learn.microsoft.com/entra/identity-platform/
+    // v2-oauth2-auth-code-flow ("Successful response") and …/scopes-oidc ("offline_access").
+    scopeRules: {
+      caseInsensitive: true,
+      prefixes: ['https://graph.microsoft.com/'],
+      unlisted: ['offline_access'],
+    },
+    // "scope: Required" on the refresh request (v2-oauth2-auth-code-flow, "Refresh the access token");
+    // MSAL always sends it.
+    scopeOnRefresh: true,
     clientAuth: 'body',
     tokenBody: 'form',
     pkce: true,

@@ -25,6 +25,8 @@ export const notion: ProviderDefinition = {
     apiUrl: 'https://api.notion.com',
     scopes: [],
     scopeSeparator: ' ',
+    // No scopes, and none reported: what Thread may see is picked page by page on the consent screen.
+    scopeRules: {},
     clientAuth: 'basic',
     tokenBody: 'json',
     // Notion does not support PKCE (public integrations are confidential clients).

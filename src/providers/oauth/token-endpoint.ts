@@ -28,14 +28,8 @@ export async function requestToken(
   endpoints: Endpoints,
   params: Record<string, string>,
 ): Promise<TokenResponse> {
-  const body: Record<string, string> = { ...params };
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (def.oauth.clientAuth === 'basic') {
-    headers.authorization = `Basic ${Buffer.from(`${endpoints.clientId}:${endpoints.clientSecret}`).toString('base64')}`;
-  } else {
-    body.client_id = endpoints.clientId;
-    body.client_secret = endpoints.clientSecret;
-  }
+  const { headers, body } = withClientAuth(def, endpoints, params);
+  headers.accept = 'application/json';
   const json = def.oauth.tokenBody === 'json';
   headers['content-type'] = json ? 'application/json' : 'application/x-www-form-urlencoded';
   const res = await send(endpoints.tokenUrl, {
@@ -71,10 +65,36 @@ export function toTokenSet(res: TokenResponse, previous?: TokenSet): TokenSet {
   };
 }
 
-export function grantedScopes(res: TokenResponse): string[] | undefined {
-  if (res.scope === undefined) return undefined;
-  if (Array.isArray(res.scope)) return res.scope;
-  return res.scope.split(/[\s,]+/).filter(Boolean);
+/**
+ * The body of a refresh request. Providers whose facts say so (Microsoft v2, where `scope` is documented
+ * as required) also get the scopes consented at connect time: asking for more would be refused.
+ */
+export function refreshParams(
+  def: ProviderDefinition,
+  refreshToken: string,
+  consentedScopes: readonly string[] = [],
+): Record<string, string> {
+  const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
+  // A connection made before its scopes were recorded consented to the definition's.
+  const scopes = consentedScopes.length ? consentedScopes : def.oauth.scopes;
+  if (def.oauth.scopeOnRefresh) params.scope = scopes.join(def.oauth.scopeSeparator);
+  return params;
+}
+
+/** Client credentials the provider's way: HTTP Basic, or `client_id` + `client_secret` in the body. */
+function withClientAuth(
+  def: ProviderDefinition,
+  endpoints: Endpoints,
+  params: Record<string, string>,
+): { headers: Record<string, string>; body: Record<string, string> } {
+  if (def.oauth.clientAuth === 'basic') {
+    const basic = Buffer.from(`${endpoints.clientId}:${endpoints.clientSecret}`).toString('base64');
+    return { headers: { authorization: `Basic ${basic}` }, body: { ...params } };
+  }
+  return {
+    headers: {},
+    body: { ...params, client_id: endpoints.clientId, client_secret: endpoints.clientSecret },
+  };
 }
 
 /** RFC 7009 revocation, or the provider's own revoke(); a provider without one has nothing to call. */
@@ -94,14 +114,9 @@ export async function revokeTokens(
     return true;
   }
   const token = tokens.refreshToken ?? tokens.accessToken;
-  const body: Record<string, string> = { token };
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (def.oauth.clientAuth === 'basic') {
-    headers.authorization = `Basic ${Buffer.from(`${endpoints.clientId}:${endpoints.clientSecret}`).toString('base64')}`;
-  } else {
-    body.client_id = endpoints.clientId;
-    body.client_secret = endpoints.clientSecret;
-  }
+  // RFC 7009 §2.1: a confidential client authenticates at the revocation endpoint as at the token one.
+  const { headers, body } = withClientAuth(def, endpoints, { token });
+  headers['content-type'] = 'application/x-www-form-urlencoded';
   const res = await send(endpoints.revokeUrl, {
     method: 'POST',
     headers,

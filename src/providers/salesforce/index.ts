@@ -32,6 +32,8 @@ export const salesforce: ProviderDefinition = {
     apiUrl: 'https://login.salesforce.com',
     scopes: ['api', 'refresh_token'],
     scopeSeparator: ' ',
+    // The token response's `scope` lists the granted names as asked (`refresh_token api`), in any order.
+    scopeRules: {},
     clientAuth: 'body',
     tokenBody: 'form',
     // Orgs may require it; it is always accepted.

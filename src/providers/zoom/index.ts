@@ -28,6 +28,9 @@ export const zoom: ProviderDefinition = {
     // Granular scopes; `user:read:user` is what GET /users/me needs (identify), beyond the meeting ones.
     scopes: ['meeting:write:meeting', 'meeting:read:meeting', 'user:read:user'],
     scopeSeparator: ',',
+    // Zoom reports the grant in `scope`, space- or comma-separated (reportedScopes reads both), names
+    // as asked.
+    scopeRules: {},
     clientAuth: 'basic',
     tokenBody: 'form',
     pkce: true,
