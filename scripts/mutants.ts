@@ -164,7 +164,7 @@ const MUTANTS: Mutant[] = [
   {
     id: 'state-not-single-use',
     what: 'OAuth state not single-use',
-    file: 'src/providers/oauth/state.ts',
+    file: 'src/domain/connections/oauth-states.ts',
     find: '.set({ used_at: new Date() })',
     replace: '.set({ used_at: null })',
     tests: [LIFECYCLE],

@@ -53,7 +53,7 @@ describe('hubspot provider', () => {
   });
 
   it('maps a dead refresh token (HubSpot’s BAD_REFRESH_TOKEN) to grant_revoked', async () => {
-    const oauth = hubspotClient({ accessToken: '', apiUrl: ctx.apiUrl, meta: {} }).oauth.tokensApi;
+    const oauth = (await hubspotClient({ accessToken: '', apiUrl: ctx.apiUrl, meta: {} })).oauth.tokensApi;
     const dead = () =>
       oauth.create(
         'refresh_token',

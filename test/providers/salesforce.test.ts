@@ -96,7 +96,7 @@ describe('salesforce provider', () => {
       refresh_token: 'not-a-live-token',
     });
     expect(res.status).toBe(400);
-    const { SalesforceHttpError } = await import('../../src/providers/salesforce/client.js');
+    const { SalesforceHttpError } = await import('../../src/providers/salesforce/errors.js');
     const err = salesforce.classifyError(new SalesforceHttpError(400, {}, await res.json()));
     expect(err.code).toBe('grant_revoked');
   });

@@ -6,13 +6,12 @@ import type { Services } from '../../app/services.js';
 import { classifyThrown } from '../../providers/errors.js';
 import { apiUrlFor, endpointsFor, redirectUri } from '../../providers/oauth/endpoints.js';
 import { missingScopes, reportedScopes } from '../../providers/oauth/scopes.js';
-import type { StateRecord } from '../../providers/oauth/state.js';
-import { createState } from '../../providers/oauth/state.js';
 import { requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
 import { type ProviderDefinition, ProviderError } from '../../providers/types.js';
 import { connectedDm } from '../../views/messages/connection-dms.js';
 import { addLog } from './logs.js';
 import { dm } from './notify.js';
+import { createState, type StateRecord } from './oauth-states.js';
 import { pick } from './tokens.js';
 
 /** A link to start connecting: our /start route, which checks the state then sends the browser on. */

@@ -5,9 +5,9 @@
 import { Router } from 'express';
 import type { Services } from '../../app/services.js';
 import { completeConnection } from '../../domain/connections/connect.js';
+import { consumeState, peekState } from '../../domain/connections/oauth-states.js';
 import { authorizeUrl } from '../../providers/oauth/authorize-url.js';
 import { NotConfiguredError } from '../../providers/oauth/endpoints.js';
-import { consumeState, peekState } from '../../providers/oauth/state.js';
 import { findProviderDefinition } from '../../providers/registry.js';
 import { type Page, pages } from '../../views/pages.js';
 import { publishHome } from '../slack/events/app-home-opened.js';

@@ -2,7 +2,7 @@
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
 import { pruneLogs } from '../../domain/connections/logs.js';
-import { pruneStates } from '../../providers/oauth/state.js';
+import { pruneStates } from '../../domain/connections/oauth-states.js';
 
 export const pruneJob: JobSpec<Services> = {
   name: 'prune',

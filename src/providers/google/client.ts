@@ -3,8 +3,8 @@
  * `google.options({ rootUrl })` does not redirect requests. SDK retries are off — retrying is the job
  * queue's decision, and gaxios' default would hide a 429 behind minutes of backoff.
  */
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { OAuth2Client } from 'google-auth-library';
+import type { calendar_v3 } from '@googleapis/calendar';
+import type { OAuth2Client } from 'google-auth-library';
 import type { ProviderApiContext } from '../types.js';
 
 export interface GoogleClients {
@@ -14,7 +14,12 @@ export interface GoogleClients {
   rootUrl: string;
 }
 
-export function googleClients(ctx: ProviderApiContext): GoogleClients {
+// The SDKs are loaded on first use: Thread starts and idles without them.
+export async function googleClients(ctx: ProviderApiContext): Promise<GoogleClients> {
+  const [{ calendar }, { OAuth2Client }] = await Promise.all([
+    import('@googleapis/calendar'),
+    import('google-auth-library'),
+  ]);
   // No refresh token or client secret here: refreshing is the OAuth engine's job, so a 401 surfaces
   // instead of the library silently trying (and failing) to refresh on its own.
   const auth = new OAuth2Client();

@@ -47,14 +47,14 @@ export const google: ProviderDefinition = {
   },
 
   async identify(ctx) {
-    const me = await userInfo(googleClients(ctx));
+    const me = await userInfo(await googleClients(ctx));
     // `sub` is Google's stable account id; the email can change (renames, domain moves).
     return { accountId: me.sub, label: me.email ?? me.sub, meta: { email: me.email } };
   },
 
   async testCall(ctx) {
     const now = Date.now();
-    const { data } = await googleClients(ctx).calendar.events.list({
+    const { data } = await (await googleClients(ctx)).calendar.events.list({
       calendarId: 'primary',
       timeMin: new Date(now).toISOString(),
       timeMax: new Date(now + WEEK_MS).toISOString(),

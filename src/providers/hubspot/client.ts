@@ -6,10 +6,12 @@
  * built elsewhere with retries on would silently turn them on for ours too — build every HubSpot client
  * here.
  */
-import { Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
 import type { ProviderApiContext } from '../types.js';
 
-export function hubspotClient(ctx: ProviderApiContext): Client {
+// The SDK is loaded on first use (see providers/lazy.ts): Thread starts and idles without it.
+export async function hubspotClient(ctx: ProviderApiContext): Promise<Client> {
+  const { Client } = await import('@hubspot/api-client');
   return new Client({
     accessToken: ctx.accessToken,
     // The SDK joins basePath and '/crm/v3/…' as strings: a trailing slash would double up.

@@ -39,7 +39,7 @@ export const hubspot: ProviderDefinition = {
   },
 
   async identify(ctx) {
-    const info = await hubspotClient(ctx).oauth.accessTokensApi.get(ctx.accessToken);
+    const info = await (await hubspotClient(ctx)).oauth.accessTokensApi.get(ctx.accessToken);
     const portal = String(info.hubId);
     return {
       accountId: portal,
@@ -50,7 +50,7 @@ export const hubspot: ProviderDefinition = {
   },
 
   async testCall(ctx) {
-    const page = await hubspotClient(ctx).crm.deals.basicApi.getPage(1);
+    const page = await (await hubspotClient(ctx)).crm.deals.basicApi.getPage(1);
     const n = page.results.length;
     return n === 0 ? 'Deals are readable (none exist yet)' : `Read ${n} deal`;
   },

@@ -6,12 +6,7 @@
  *   chain without RetryHandler so throttling reaches the job queue, which owns retries.
  */
 import { rootCertificates } from 'node:tls';
-import {
-  AuthenticationHandler,
-  Client,
-  type FetchOptions,
-  HTTPMessageHandler,
-} from '@microsoft/microsoft-graph-client';
+import type { Client, FetchOptions } from '@microsoft/microsoft-graph-client';
 import { Agent } from 'undici';
 import type { ProviderApiContext } from '../types.js';
 
@@ -27,7 +22,11 @@ export function trustGraphCertificates(pem: string | undefined): void {
   dispatcher = pem ? new Agent({ connect: { ca: [...rootCertificates, pem] } }) : undefined;
 }
 
-export function graphClient(ctx: ProviderApiContext): Client {
+// The SDK is loaded on first use: Thread starts and idles without it.
+export async function graphClient(ctx: ProviderApiContext): Promise<Client> {
+  const { AuthenticationHandler, Client, HTTPMessageHandler } = await import(
+    '@microsoft/microsoft-graph-client'
+  );
   const base = new URL(ctx.apiUrl);
   return Client.initWithMiddleware({
     baseUrl: base.toString(),

@@ -3,12 +3,20 @@
  * TooManyRequests …), the raw `headers` and the body as a JSON string. A thrown fetch failure comes back
  * as a GraphError with statusCode -1 and only the original error's name (in `code`) and message kept.
  */
-import { GraphError } from '@microsoft/microsoft-graph-client';
+import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { classifyHttp, classifyThrown } from '../errors.js';
 import { ProviderError } from '../types.js';
 
+/**
+ * The Graph client's error, recognised by shape rather than `instanceof`, so that classifying an error
+ * does not load the SDK (it is loaded lazily, on first use).
+ */
+export function isGraphError(err: unknown): err is GraphError {
+  return err instanceof Error && 'statusCode' in err && 'requestId' in err && 'date' in err;
+}
+
 export function classifyMicrosoftError(err: unknown): ProviderError {
-  if (err instanceof GraphError && err.statusCode > 0) {
+  if (isGraphError(err) && err.statusCode > 0) {
     return classifyHttp({
       status: err.statusCode,
       headers: err.headers,
@@ -16,7 +24,7 @@ export function classifyMicrosoftError(err: unknown): ProviderError {
       message: err.message,
     });
   }
-  return classifyThrown(err instanceof GraphError ? restoreThrown(err) : err) ?? unknown(err);
+  return classifyThrown(isGraphError(err) ? restoreThrown(err) : err) ?? unknown(err);
 }
 
 /** Rebuild the error Graph flattened, so the shared network/timeout rules recognise it. */

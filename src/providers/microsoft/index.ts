@@ -3,10 +3,9 @@
  * Microsoft has no token revocation endpoint (only `POST /me/revokeSignInSessions`, which signs the user
  * out everywhere): disconnecting forgets our tokens.
  */
-import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { ProviderApiContext, ProviderDefinition } from '../types.js';
 import { graphClient } from './client.js';
-import { classifyMicrosoftError } from './errors.js';
+import { classifyMicrosoftError, isGraphError } from './errors.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 /** Enough to say "a few" or "many" without paging: this is a reachability check, not a sync. */
@@ -54,7 +53,7 @@ export const microsoft: ProviderDefinition = {
   },
 
   async identify(ctx) {
-    const client = graphClient(ctx);
+    const client = await graphClient(ctx);
     const me: GraphUser = await client
       .api('/me')
       .select(['id', 'displayName', 'mail', 'userPrincipalName'])
@@ -70,7 +69,7 @@ export const microsoft: ProviderDefinition = {
 
   async testCall(ctx) {
     const now = Date.now();
-    const page: { value: unknown[]; '@odata.nextLink'?: string } = await graphClient(ctx)
+    const page: { value: unknown[]; '@odata.nextLink'?: string } = await (await graphClient(ctx))
       .api('/me/calendarView')
       .query({
         startDateTime: new Date(now).toISOString(),
@@ -91,13 +90,13 @@ async function organization(
   ctx: ProviderApiContext,
 ): Promise<{ id: string; displayName?: string } | undefined> {
   try {
-    const res: { value: { id: string; displayName?: string }[] } = await graphClient(ctx)
+    const res: { value: { id: string; displayName?: string }[] } = await (await graphClient(ctx))
       .api('/organization')
       .select(['id', 'displayName'])
       .get();
     return res.value[0];
   } catch (err) {
-    if (err instanceof GraphError && (err.statusCode === 403 || err.statusCode === 404)) return undefined;
+    if (isGraphError(err) && (err.statusCode === 403 || err.statusCode === 404)) return undefined;
     throw err;
   }
 }

@@ -6,13 +6,15 @@
  * outside our redacting logger, and at its default level (WARN) reports every failed request — we log the
  * classified failure instead, so it only speaks on errors.
  */
-import { Client, LogLevel } from '@notionhq/client';
+import type { Client } from '@notionhq/client';
 
 export interface NotionClientOptions {
   auth?: string;
   apiUrl: string;
 }
 
-export function notionClient({ auth, apiUrl }: NotionClientOptions): Client {
+// The SDK is loaded on first use: Thread starts and idles without it.
+export async function notionClient({ auth, apiUrl }: NotionClientOptions): Promise<Client> {
+  const { Client, LogLevel } = await import('@notionhq/client');
   return new Client({ auth, baseUrl: apiUrl.replace(/\/+$/, ''), retry: false, logLevel: LogLevel.ERROR });
 }

@@ -37,7 +37,7 @@ export const notion: ProviderDefinition = {
   },
 
   async identify(ctx) {
-    const me = await notionClient({ auth: ctx.accessToken, apiUrl: ctx.apiUrl }).users.me({});
+    const me = await (await notionClient({ auth: ctx.accessToken, apiUrl: ctx.apiUrl })).users.me({});
     // An OAuth token always belongs to the integration's bot user; `bot` is `{}` only for internal tokens.
     const bot = me.type === 'bot' && 'workspace_id' in me.bot ? me.bot : undefined;
     if (!bot) {
@@ -51,7 +51,7 @@ export const notion: ProviderDefinition = {
   },
 
   async testCall(ctx) {
-    const found = await notionClient({ auth: ctx.accessToken, apiUrl: ctx.apiUrl }).search({
+    const found = await (await notionClient({ auth: ctx.accessToken, apiUrl: ctx.apiUrl })).search({
       page_size: SAMPLE,
     });
     const n = found.results.length;
@@ -69,7 +69,7 @@ export const notion: ProviderDefinition = {
     if (apiUrl === revokeUrl) {
       throw new ProviderError('invalid_config', 'NOTION_REVOKE_URL must end with /v1/oauth/revoke.');
     }
-    await notionClient({ apiUrl }).oauth.revoke({
+    await (await notionClient({ apiUrl })).oauth.revoke({
       client_id: clientId,
       client_secret: clientSecret,
       token: tokens.accessToken,

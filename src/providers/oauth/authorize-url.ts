@@ -1,14 +1,14 @@
 import type { Config } from '../../app/config.js';
 import type { ProviderDefinition } from '../types.js';
 import { endpointsFor, redirectUri } from './endpoints.js';
-import { pkceChallenge, type StateRecord } from './state.js';
+import { pkceChallenge } from './pkce.js';
 
 /** The provider's consent URL for a state: client id, redirect, scopes, state, PKCE S256, extras. */
 export function authorizeUrl(
   config: Config,
   def: ProviderDefinition,
   state: string,
-  record: StateRecord,
+  record: { environment?: string; codeVerifier?: string },
 ): string {
   const endpoints = endpointsFor(config, def, record.environment);
   const url = new URL(endpoints.authorizeUrl);

@@ -8,11 +8,9 @@
  * `SalesforceHttpError` holding status, headers and parsed body. We never give jsforce a refresh token,
  * so skipping its 401 → refresh path loses nothing: the engine refreshes.
  */
-import { Connection, type HttpRequestOptions, type HttpResponse } from 'jsforce';
-// Deep import: jsforce's index lists StreamPromise among its exports, but under Node's ESM-from-CJS
-// loading that re-export comes out undefined.
-import { StreamPromise } from 'jsforce/lib/util/promise.js';
+import type { Connection, HttpRequestOptions, HttpResponse } from 'jsforce';
 import type { ProviderApiContext } from '../types.js';
+import { SalesforceHttpError } from './errors.js';
 
 /** Winter '25. jsforce 3.10's default (50.0) is years old; every org still serves this one. */
 export const SALESFORCE_API_VERSION = '62.0';
@@ -20,18 +18,14 @@ export const SALESFORCE_API_VERSION = '62.0';
 /** `methods: []` is the only switch that also stops jsforce's separate retries of HTTP 420. */
 const NO_RETRIES: HttpRequestOptions['retry'] = { maxRetries: 0, methods: [] };
 
-export class SalesforceHttpError extends Error {
-  override name = 'SalesforceHttpError';
-  constructor(
-    readonly status: number,
-    readonly headers: Record<string, string>,
-    readonly body: unknown,
-  ) {
-    super(`Salesforce answered HTTP ${status}`);
-  }
-}
-
-export function salesforceConnection(ctx: ProviderApiContext): Connection {
+// jsforce is loaded on first use (it is the heaviest SDK to import): Thread starts and idles without it.
+export async function salesforceConnection(ctx: ProviderApiContext): Promise<Connection> {
+  const [{ Connection }, { StreamPromise }] = await Promise.all([
+    import('jsforce'),
+    // Deep import: jsforce's index lists StreamPromise among its exports, but under Node's ESM-from-CJS
+    // loading that re-export comes out undefined.
+    import('jsforce/lib/util/promise.js'),
+  ]);
   const conn = new Connection({
     instanceUrl: ctx.apiUrl.replace(/\/+$/, ''),
     accessToken: ctx.accessToken,

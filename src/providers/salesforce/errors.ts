@@ -5,7 +5,18 @@
  */
 import { classifyHttp, classifyThrown } from '../errors.js';
 import { ProviderError } from '../types.js';
-import { SalesforceHttpError } from './client.js';
+
+/** A Salesforce HTTP error answer, raised by the transport in client.ts with the real status. */
+export class SalesforceHttpError extends Error {
+  override name = 'SalesforceHttpError';
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: unknown,
+  ) {
+    super(`Salesforce answered HTTP ${status}`);
+  }
+}
 
 /** errorCodes whose HTTP status is fixed, for errors that lost theirs. */
 const STATUS_BY_ERROR_CODE: Record<string, number> = {

@@ -51,7 +51,7 @@ export const salesforce: ProviderDefinition = {
   },
 
   async identify(ctx) {
-    const conn = salesforceConnection(ctx);
+    const conn = await salesforceConnection(ctx);
     const result = await conn.query<{ Id: string; Name: string }>(
       'SELECT Id, Name FROM Organization LIMIT 1',
     );
@@ -65,7 +65,7 @@ export const salesforce: ProviderDefinition = {
   },
 
   async testCall(ctx) {
-    const limits = await salesforceConnection(ctx).limits();
+    const limits = await (await salesforceConnection(ctx)).limits();
     const daily = limits.DailyApiRequests;
     if (!daily) return 'Org limits readable';
     return `Org limits OK: ${count(daily.Remaining)} of ${count(daily.Max)} daily API requests left`;

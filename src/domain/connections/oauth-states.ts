@@ -1,5 +1,5 @@
 /**
- * OAuth `state`: 256 random bits, stored only as a SHA-256 hash, bound to team + user + provider, single
+ * The OAuth state store (the domain's, not a provider's: it is rows in `oauth_states`). OAuth `state`: 256 random bits, stored only as a SHA-256 hash, bound to team + user + provider, single
  * use, valid 10 minutes. The PKCE verifier rides along, sealed.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -9,10 +9,6 @@ export const STATE_TTL_MS = 10 * 60 * 1000;
 
 export function hashState(state: string): string {
   return createHash('sha256').update(state).digest('hex');
-}
-
-export function pkceChallenge(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
 }
 
 export async function createState(
