@@ -51,10 +51,10 @@ export const pages = {
       `Thread is now connected to <strong>${escapeHtml(account)}</strong>.`,
       'You can close this tab and go back to Slack.',
     ]),
-  connectedMissingScopes: (provider: string, account: string, missing: string[]) =>
-    page(200, '⚠️', `${provider} is connected without some permissions`, [
+  connectedMissingScopes: (provider: { id: string; name: string }, account: string, missing: string[]) =>
+    page(200, '⚠️', `${provider.name} is connected without some permissions`, [
       `Thread reached <strong>${escapeHtml(account)}</strong>, but these permissions were not granted: ${missing.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}.`,
-      `Run <code>/thread reconnect ${escapeHtml(provider.toLowerCase())}</code> in Slack and approve every permission Thread asks for.`,
+      `Run <code>/thread reconnect ${escapeHtml(provider.id)}</code> in Slack and approve every permission Thread asks for.`,
     ]),
   cancelled: (provider: string, id: string) =>
     page(200, '↩️', `Connecting ${provider} was cancelled`, [

@@ -2,8 +2,9 @@
  * Starting and completing a connection: the OAuth callback's work after the state checks out.
  */
 import type { Connection } from '../../app/db-types.js';
+import { rememberSecretsIn } from '../../app/redact.js';
 import type { Services } from '../../app/services.js';
-import { classifyThrown } from '../../providers/errors.js';
+import { classifyThrown, providerWords } from '../../providers/errors.js';
 import { apiUrlFor, endpointsFor, redirectUri } from '../../providers/oauth/endpoints.js';
 import type { StateRecord } from '../../providers/oauth/state.js';
 import { createState } from '../../providers/oauth/state.js';
@@ -13,6 +14,7 @@ import { connectedDm } from '../../views/messages/connection-dms.js';
 import { addLog } from './logs.js';
 import { dm } from './notify.js';
 import { pick } from './tokens.js';
+import { TROUBLESHOOTING } from './troubleshooting.js';
 
 /** A link to start connecting: our /start route, which checks the state then sends the browser on. */
 export async function connectLink(
@@ -46,6 +48,8 @@ export async function completeConnection(
       redirect_uri: redirectUri(services.config, def),
       ...(record.codeVerifier ? { code_verifier: record.codeVerifier } : {}),
     });
+    // Known to the scrubber before anything can echo them (identify's errors included).
+    rememberSecretsIn(tokens);
     Object.assign(meta, pick(tokens, def.oauth.keepFromTokenResponse));
     identity = await def.identify({
       accessToken: tokens.access_token,
@@ -59,7 +63,8 @@ export async function completeConnection(
       provider: def.id,
       level: 'error',
       event: 'connect_failed',
-      message: `Connecting failed: ${error.details.providerMessage ?? error.message}`,
+      message: `Connecting failed: ${TROUBLESHOOTING[error.code].title}`,
+      providerWords: providerWords(error),
       detail: { code: error.code, status: error.details.status },
     });
     return { ok: false, error };

@@ -4,6 +4,7 @@
  * will: we still forget the tokens, and say the revocation did not go through.
  */
 import type { Services } from '../../app/services.js';
+import { scrubbedWords } from '../../providers/errors.js';
 import { endpointsFor } from '../../providers/oauth/endpoints.js';
 import { revokeTokens } from '../../providers/oauth/token-endpoint.js';
 import { getProviderDefinition } from '../../providers/registry.js';
@@ -35,7 +36,7 @@ export async function disconnect(
       : 'not_supported';
   } catch (err) {
     revoked = 'failed';
-    revokeError = err instanceof ProviderError ? (err.details.providerMessage ?? err.message) : String(err);
+    revokeError = scrubbedWords(err instanceof ProviderError ? err.details.providerMessage : String(err));
   }
   const secretId = connection.token_secret_id;
   await services.db.transaction().execute(async (trx) => {
@@ -66,7 +67,8 @@ export async function disconnect(
         ? `Disconnected by ${userId}; access revoked at ${def.name}`
         : revoked === 'not_supported'
           ? `Disconnected by ${userId}; ${def.name} has no revocation endpoint — remove Thread from the account's connected apps to end the grant there too`
-          : `Disconnected by ${userId}; revoking at ${def.name} failed (${revokeError}) — tokens deleted here anyway`,
+          : `Disconnected by ${userId}; revoking at ${def.name} failed — tokens deleted here anyway`,
+    providerWords: revokeError,
   });
   return { state: 'disconnected', revoked };
 }

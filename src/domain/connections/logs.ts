@@ -25,10 +25,14 @@ export async function addLog(
     connectionId?: string | null;
     level: LogLevel;
     event: LogEvent;
+    /** Thread's own, neutral words: every member may read them on View logs. */
     message: string;
+    /** The provider's words about a failure: kept apart, shown to managers only (see providerWords). */
+    providerWords?: string;
     detail?: Record<string, unknown>;
   },
 ): Promise<void> {
+  const detail = { ...(f.detail ?? {}), ...(f.providerWords ? { providerMessage: f.providerWords } : {}) };
   await services.db
     .insertInto('integration_logs')
     .values({
@@ -38,11 +42,11 @@ export async function addLog(
       level: f.level,
       event: f.event,
       message: scrubString(f.message),
-      detail: JSON.stringify(scrub(f.detail ?? {})),
+      detail: JSON.stringify(scrub(detail)),
     })
     .execute();
   services.logger[f.level === 'error' ? 'warn' : 'info'](
-    { team: f.teamId, provider: f.provider, event: f.event, ...(f.detail ?? {}) },
+    { team: f.teamId, provider: f.provider, event: f.event, ...detail },
     f.message,
   );
 }
@@ -70,4 +74,10 @@ export async function pruneLogs(services: Services, now = new Date()): Promise<n
     .where('created_at', '<', cutoff)
     .executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** The provider's words kept with a log line, if any (managers see them on View logs). */
+export function logProviderWords(log: IntegrationLog): string | undefined {
+  const detail = log.detail as { providerMessage?: unknown } | null;
+  return typeof detail?.providerMessage === 'string' ? scrubString(detail.providerMessage) : undefined;
 }

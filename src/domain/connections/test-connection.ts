@@ -1,5 +1,6 @@
 /** "Test": the provider's cheap read through its SDK, timed, with the outcome in plain words. */
 import type { Services } from '../../app/services.js';
+import { providerWords } from '../../providers/errors.js';
 import { getProviderDefinition } from '../../providers/registry.js';
 import { ProviderError } from '../../providers/types.js';
 import { activeConnection } from './find.js';
@@ -36,6 +37,6 @@ export async function testConnection(
   } catch (err) {
     const error = err instanceof ProviderError ? err : def.classifyError(err);
     const trouble = TROUBLESHOOTING[error.code];
-    return { ok: false, title: trouble.title, fix: trouble.fix, detail: error.details.providerMessage };
+    return { ok: false, title: trouble.title, fix: trouble.fix, detail: providerWords(error) };
   }
 }

@@ -59,16 +59,21 @@ export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {
   return { text: 'Thread connectors', blocks };
 }
 
+/** A Test outcome. `detail` is the provider's own words: pass it only when a manager reads this. */
 export function testResultMessage(
   p: ProviderInfo,
   result:
     | { ok: true; ms: number; summary: string }
     | { ok: false; title: string; fix: string; detail?: string },
+  audience: { providerWords: boolean },
 ): SlackMessage {
   if (result.ok) {
     return text(`✅ *${p.name}* test passed in ${Math.round(result.ms)} ms — ${escapeText(result.summary)}.`);
   }
-  const detail = result.detail ? `\n_${escapeText(truncate(result.detail, 300))}_` : '';
+  const detail =
+    audience.providerWords && result.detail
+      ? `\n${p.name} said: _${escapeText(truncate(result.detail, 300))}_`
+      : '';
   return text(`⚠️ *${p.name}* test failed: *${escapeText(result.title)}*. ${escapeText(result.fix)}${detail}`);
 }
 

@@ -1,6 +1,7 @@
 /** Modals for connectors: the connect link, disconnect confirmation, recent logs. Pure. */
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { IntegrationLog } from '../../app/db-types.js';
+import { logProviderWords } from '../../domain/connections/logs.js';
 import type { ProviderInfo } from '../../providers/types.js';
 import { ACTIONS, VIEWS } from '../ids.js';
 import { escapeText, truncate } from '../mrkdwn.js';
@@ -56,12 +57,18 @@ export function disconnectModal(p: ProviderInfo, account: string | undefined): M
   };
 }
 
-export function logsModal(p: ProviderInfo, logs: readonly IntegrationLog[]): ModalView {
+/** The connector's recent log lines; the provider's own words on them only for managers. */
+export function logsModal(
+  p: ProviderInfo,
+  logs: readonly IntegrationLog[],
+  audience: { providerWords: boolean },
+): ModalView {
   const icon = { info: '•', warn: '⚠️', error: '❌' } as const;
-  const lines = logs.map(
-    (l) =>
-      `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}`,
-  );
+  const lines = logs.map((l) => {
+    const words = audience.providerWords ? logProviderWords(l) : undefined;
+    const said = words ? ` — ${p.name} said: _${escapeText(truncate(words, 200))}_` : '';
+    return `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}${said}`;
+  });
   const blocks: KnownBlock[] = lines.length
     ? chunk(lines, 10).map((group) => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } }))
     : [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing has happened with ${p.name} yet.` } }];

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
-import { dashboardRows } from '../../../domain/connections/dashboard.js';
+import { dashboardRows, withoutProviderWords } from '../../../domain/connections/dashboard.js';
+import { canManage } from '../../../domain/connections/permissions.js';
 import { dashboardView } from '../../../views/home/dashboard.js';
 
 /** Publishes the connector dashboard to one user's Home tab (also after connect, test, disconnect). */
@@ -11,8 +12,9 @@ export async function publishHome(
   note?: string,
 ): Promise<void> {
   const rows = await dashboardRows(services.db, teamId);
+  const shown = (await canManage(services, teamId, userId)) ? rows : withoutProviderWords(rows);
   const client = await services.slackClient(teamId);
-  await client.views.publish({ user_id: userId, view: dashboardView(rows, { note }) });
+  await client.views.publish({ user_id: userId, view: dashboardView(shown, { note }) });
 }
 
 export function registerAppHomeOpened(app: App, services: Services): void {
