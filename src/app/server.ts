@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { App, ExpressReceiver, type InstallationStore, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { installCallbackOptions } from '../listeners/http/install.js';
 import { oauthRouter } from '../listeners/http/oauth.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
 import type { Config } from './config.js';
@@ -18,6 +19,7 @@ import { migrate } from './migrate.js';
 import { startScheduler } from './scheduler.js';
 import { BOT_SCOPES } from './scopes.js';
 import { InflightTracker, type Services } from './services.js';
+import { tenantMiddleware } from './tenant.js';
 import { loadKeyring, TokenVault } from './vault.js';
 
 export interface StartOptions {
@@ -163,6 +165,7 @@ function createBoltApp(
             // Slack's authorize page lives on slack.com, next to (not under) the API: derive it.
             authorizationUrl: new URL('/oauth/v2/authorize', config.slack.apiUrl).toString(),
             redirectUriPath: '/slack/oauth_redirect',
+            callbackOptions: installCallbackOptions(services.logger),
           },
           redirectUri: `${config.publicUrl}/slack/oauth_redirect`,
         };
@@ -191,6 +194,7 @@ function createBoltApp(
     const authorize =
       mode.kind === 'single' ? { token: mode.botToken } : { authorize: receiver.installer!.authorize };
     app = new App({ ...authorize, receiver: socket, socketMode: true, logger, clientOptions });
+    app.use(tenantMiddleware(services)); // over HTTP, slack-guard.ts checks this before Bolt
   } else {
     // Multi-workspace: Bolt authorizes through the receiver's installer (our installation store).
     app = new App({

@@ -83,6 +83,21 @@ export const pages = {
       `${escapeHtml(provider)} said: <em>${escapeHtml(message)}</em>`,
       `Nothing was saved. Try again with <code>/thread connect ${escapeHtml(id)}</code>; if it keeps failing, tell whoever runs Thread.`,
     ]),
+  installCancelled: () =>
+    page(200, '↩️', 'Installing Thread was cancelled', [
+      'Nothing was installed. When you are ready, start again at <code>/slack/install</code> on this server.',
+    ]),
+  installLinkProblem: () =>
+    page(400, '⏱️', 'This install link is not valid', [
+      'It was already used, has expired, or was opened in a different browser from the one that started the install.',
+      'Start again at <code>/slack/install</code> on this server, in one browser.',
+    ]),
+  installFailed: (status: 500 | 502) =>
+    page(status, '⚠️', 'Thread was not installed', [
+      status === 502
+        ? 'Slack did not complete the install. Please try again in a minute at <code>/slack/install</code>.'
+        : 'Something went wrong on our side. Please try again in a minute; if it keeps failing, tell whoever runs Thread.',
+    ]),
   notSetUp: (message: string) => page(503, '🛠️', 'Not set up yet', [escapeHtml(message)]),
   unknownProvider: () => page(404, '❓', 'Unknown integration', ['Thread does not know this integration.']),
 };
