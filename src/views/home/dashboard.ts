@@ -41,9 +41,16 @@ const ACTION_BUTTON: Record<RowAction, { text: string; actionId: string; style?:
 };
 
 export function dashboardView(rows: readonly DashboardRow[], options: { note?: string } = {}): HomeView {
-  const connected = rows.filter((r) => r.state === 'connected').length;
-  const broken = rows.filter((r) => r.state === 'error').length;
-  const summary = [`${connected} connected`, broken ? `${broken} need attention` : undefined]
+  // Tools the team connected: Slack, the workspace Thread lives in, is always there and does not count.
+  const tools = rows.filter((r) => r.provider.availability === 'oauth');
+  const connected = tools.filter((r) => r.state === 'connected').length;
+  const broken = tools.filter((r) => r.state === 'error').length;
+  const summary = [
+    connected === 0
+      ? 'No tools connected yet'
+      : `${connected} ${connected === 1 ? 'tool' : 'tools'} connected`,
+    broken ? `${broken} ${broken === 1 ? 'needs' : 'need'} attention` : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
   const blocks: KnownBlock[] = [

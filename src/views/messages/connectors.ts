@@ -27,7 +27,7 @@ export function connectLinkMessage(
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*${verb} ${p.name}${where}*\n${p.purpose}\nThe link works once, for 10 minutes, and only for you.`,
+          text: `*${verb} ${p.name}${where}*\n${p.purpose}\n${linkWarning(p)}`,
         },
         accessory: {
           type: 'button',
@@ -39,6 +39,14 @@ export function connectLinkMessage(
       },
     ],
   };
+}
+
+/**
+ * What a connect link is. It is a bearer credential: it is not tied to whoever asked for it, so it must
+ * not be forwarded (the DM after connecting names the account and offers Disconnect, in case it was).
+ */
+export function linkWarning(p: ProviderInfo): string {
+  return `This link is single-use and valid for 10 minutes. Whoever opens it connects their ${p.name} account to Thread — don’t forward it.`;
 }
 
 export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {

@@ -4,6 +4,7 @@ import type { IntegrationLog } from '../../app/db-types.js';
 import { logProviderWords } from '../../domain/connections/logs.js';
 import type { ProviderInfo } from '../../providers/types.js';
 import { ACTIONS, VIEWS } from '../ids.js';
+import { linkWarning } from '../messages/connectors.js';
 import { escapeText, truncate } from '../mrkdwn.js';
 
 const title = (t: string) => ({ type: 'plain_text' as const, text: truncate(t, 24) });
@@ -18,7 +19,7 @@ export function connectModal(p: ProviderInfo, url: string, reconnect: boolean): 
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `${p.purpose}\n\nYou will sign in to ${p.name} and approve Thread's access. The link works once, for 10 minutes.`,
+          text: `${p.purpose}\n\nYou will sign in to ${p.name} and approve Thread's access. ${linkWarning(p)}`,
         },
       },
       {
