@@ -75,7 +75,7 @@ describe('after connecting', () => {
       await world.app.action('connector.disconnect', 'hubspot');
     });
     expect(blocksToText(view.blocks as unknown[])).toMatch(
-      /Disconnect HubSpot \(acme\.com \(portal \d+\)\)\?/,
+      /Disconnect HubSpot — account acme\.com \(portal \d+\)\?/,
     );
   });
 });
@@ -90,7 +90,7 @@ describe('/thread disconnect', () => {
     const modal = world.app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
     expect(modal.callback_id).toBe('connector.disconnect_confirm');
     expect(modal.private_metadata).toBe('hubspot');
-    expect(blocksToText(modal.blocks as unknown[])).toMatch(/Disconnect HubSpot \(acme\.com/);
+    expect(blocksToText(modal.blocks as unknown[])).toMatch(/Disconnect HubSpot — account acme\.com/);
     expect((await connectionRow(world.app, 'hubspot'))?.status).toBe('connected'); // nothing yet
     await world.app.viewSubmission('connector.disconnect_confirm', 'hubspot');
     await homeSays('UADMIN', 'HubSpot is disconnected');
@@ -157,7 +157,10 @@ describe('the Home count', () => {
     expect(empty).toContain('No tools connected yet');
     expect(empty).not.toContain('1 connected');
     await connectVia(world.app, hubspot(), 'hubspot');
-    expect(text(await world.app.openHome('UADMIN'))).toContain('1 tool connected');
+    expect(text(await world.app.openHome('UADMIN'))).toContain('1 tool connected.');
+    hubspot().revokeAllGrants();
+    await world.app.commandReply('test hubspot');
+    expect(text(await world.app.openHome('UADMIN'))).toContain('1 tool connected · 1 needs attention.');
   });
 });
 

@@ -135,7 +135,7 @@ export async function completeConnection(
     message: missing.length
       ? `Connected ${identity.label} without some permissions: ${missing.join(', ')}`
       : `Connected ${identity.label}`,
-    detail: { account: identity.accountId, scopes: granted },
+    detail: { account: identity.accountId, scopes: granted, by: record.userId },
   });
   await dm(services, record.teamId, record.userId, connectedDm(def, identity.label, missing));
   return { ok: true, connection, missingScopes: missing };

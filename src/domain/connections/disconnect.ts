@@ -64,10 +64,11 @@ export async function disconnect(
     event: 'disconnect',
     message:
       revoked === 'yes'
-        ? `Disconnected by ${userId}; access revoked at ${def.name}`
+        ? `Disconnected; access revoked at ${def.name}`
         : revoked === 'not_supported'
-          ? `Disconnected by ${userId}; ${def.name} has no revocation endpoint — remove Thread from the account's connected apps to end the grant there too`
-          : `Disconnected by ${userId}; revoking at ${def.name} failed — tokens deleted here anyway`,
+          ? `Disconnected; ${def.name} has no revocation endpoint — remove Thread from the account's connected apps to end the grant there too`
+          : `Disconnected; revoking at ${def.name} failed — tokens deleted here anyway`,
+    detail: { by: userId },
     providerWords: revokeError,
   });
   return { state: 'disconnected', revoked };

@@ -76,6 +76,12 @@ export async function pruneLogs(services: Services, now = new Date()): Promise<n
   return Number(r.numDeletedRows);
 }
 
+/** Who did what a log line records (connect, disconnect), when a person did it. */
+export function logBy(log: IntegrationLog): string | undefined {
+  const by = (log.detail as { by?: unknown } | null)?.by;
+  return typeof by === 'string' && /^[UW][A-Z0-9]+$/.test(by) ? by : undefined;
+}
+
 /** The provider's words kept with a log line, if any (managers see them on View logs). */
 export function logProviderWords(log: IntegrationLog): string | undefined {
   const detail = log.detail as { providerMessage?: unknown } | null;

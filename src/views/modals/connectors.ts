@@ -1,11 +1,11 @@
 /** Modals for connectors: the connect link, disconnect confirmation, recent logs. Pure. */
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { IntegrationLog } from '../../app/db-types.js';
-import { logProviderWords } from '../../domain/connections/logs.js';
+import { logBy, logProviderWords } from '../../domain/connections/logs.js';
 import type { ProviderInfo } from '../../providers/types.js';
 import { ACTIONS, VIEWS } from '../ids.js';
 import { linkWarning } from '../messages/connectors.js';
-import { escapeText, truncate } from '../mrkdwn.js';
+import { escapeText, truncate, userMention } from '../mrkdwn.js';
 
 const title = (t: string) => ({ type: 'plain_text' as const, text: truncate(t, 24) });
 
@@ -51,7 +51,7 @@ export function disconnectModal(p: ProviderInfo, account: string | undefined): M
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `Disconnect *${p.name}*${account ? ` (${escapeText(account)})` : ''}? Thread revokes its access at ${p.name} where ${p.name} allows it and deletes the stored tokens. Workflows that use ${p.name} stop until someone connects it again.`,
+          text: `Disconnect *${p.name}*${account ? ` — account *${escapeText(account)}*` : ''}? Thread revokes its access at ${p.name} where ${p.name} allows it and deletes the stored tokens. Workflows that use ${p.name} stop until someone connects it again.`,
         },
       },
     ],
@@ -68,7 +68,9 @@ export function logsModal(
   const lines = logs.map((l) => {
     const words = audience.providerWords ? logProviderWords(l) : undefined;
     const said = words ? ` — ${p.name} said: _${escapeText(truncate(words, 200))}_` : '';
-    return `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}${said}`;
+    const by = logBy(l);
+    const who = by ? ` — by ${userMention(by)}` : '';
+    return `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}${who}${said}`;
   });
   const blocks: KnownBlock[] = lines.length
     ? chunk(lines, 10).map((group) => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } }))
