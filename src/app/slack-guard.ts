@@ -82,6 +82,20 @@ function validSignature(
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The interactivity payload types Slack sends (and Bolt routes). */
+const INTERACTIVITY = new Set([
+  'block_actions',
+  'block_suggestion',
+  'interactive_message',
+  'dialog_submission',
+  'dialog_cancellation',
+  'dialog_suggestion',
+  'shortcut',
+  'message_action',
+  'view_submission',
+  'view_closed',
+]);
+
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -93,7 +107,11 @@ export function classify(body: string, contentType: string | undefined): Kind | 
     const form = new URLSearchParams(body);
     if (form.has('payload')) {
       const payload = parseJson(form.get('payload')!);
-      if (!isObject(payload) || !str(payload.type)) return undefined;
+      if (!isObject(payload) || !INTERACTIVITY.has(String(payload.type))) return undefined;
+      // The part Bolt routes on must be there, or it would wait 3 s for a listener and answer 404.
+      if (String(payload.type).startsWith('view_') ? !isObject(payload.view) : !hasRoute(payload)) {
+        return undefined;
+      }
       return { kind: 'interactivity', workspace: interactivityWorkspace(payload) };
     }
     if (form.get('ssl_check')) return { kind: 'ssl_check' };
@@ -128,6 +146,20 @@ export function classify(body: string, contentType: string | undefined): Kind | 
     };
   }
   return undefined;
+}
+
+/** Actions carry `actions`, suggestions a `name`/`action_id`, shortcuts a `callback_id`. */
+function hasRoute(p: Obj): boolean {
+  switch (p.type) {
+    case 'block_actions':
+    case 'interactive_message':
+      return Array.isArray(p.actions) && p.actions.length > 0;
+    case 'shortcut':
+    case 'message_action':
+      return Boolean(str(p.callback_id));
+    default:
+      return true;
+  }
 }
 
 function interactivityWorkspace(p: Obj): Workspace {

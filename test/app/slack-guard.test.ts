@@ -83,7 +83,17 @@ describe('replays and retries', () => {
 });
 
 describe('bodies that are not what Slack sends', () => {
-  it.each(['null', '[]', '"text"', '42', 'true', '{}'])('payload=%s → 400 at once', async (payload) => {
+  it.each([
+    'null',
+    '[]',
+    '"text"',
+    '42',
+    'true',
+    '{}',
+    '{"type":"weird","team":{"id":"T0TEAM1"}}',
+    '{"type":"block_actions","team":{"id":"T0TEAM1"},"user":{"id":"UADMIN"}}',
+    '{"type":"view_submission","team":{"id":"T0TEAM1"},"user":{"id":"UADMIN"}}',
+  ])('payload=%s → 400 at once', async (payload) => {
     const res = await signed(new URLSearchParams({ payload }).toString(), {});
     expect(res.status).toBe(400);
     expect(res.ms).toBeLessThan(1000);
