@@ -4,8 +4,8 @@
  *
  * 1. signed with our signing secret, timestamp within 5 minutes *either way* (Bolt rejects only old
  *    ones; a request dated a year ahead stayed replayable for a year) → else 401, empty body;
- * 2. a body of a kind Slack sends — a slash command, an interactivity payload that is a JSON object,
- *    an Events API envelope, URL verification, SSL check → else 400 at once (Bolt answered
+ * 2. a body of a kind Slack sends — a slash command, an interactivity payload (a JSON object of a
+ *    known type), an Events API envelope, URL verification, SSL check → else 400 at once (Bolt answered
  *    `payload=null` with a 500 and waited 3 s to 404 a body it could not classify);
  * 3. from a workspace Thread is installed in → else a plain "not installed" answer, nothing runs;
  * 4. not seen before: the same signed request twice, or Slack's retry of an event (`x-slack-retry-num`,
