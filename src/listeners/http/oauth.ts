@@ -59,7 +59,11 @@ export function oauthRouter(services: Services): Router {
         return send(
           res,
           // The page is seen by the manager who asked for the link: the provider's words, scrubbed.
-          pages.providerError(def.name, def.id, providerWords(result.error) ?? result.error.message),
+          pages.providerError(
+            def.name,
+            def.id,
+            providerWords(result.error) ?? scrubbedWords(result.error.message)!,
+          ),
         );
       }
       await publishHome(services, consumed.record.teamId, consumed.record.userId).catch((err) =>
