@@ -27,6 +27,8 @@ const TOKEN_PATTERNS: [RegExp, string][] = [
     /("?(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|token|password)"?\s*:\s*)"[^"]*"/gi,
     `$1"${REDACTED}"`,
   ],
+  // An OAuth state in JSON-ish text: a long random value (a short one is a word such as "connected").
+  [/("?state\\?"?\s*:\s*\\?")[\w.~-]{20,}/gi, `$1${REDACTED}`],
 ];
 
 /** Known secret values (tokens we issued or received this process): masked verbatim wherever they occur. */

@@ -111,7 +111,7 @@ describe('secrets known to the scrubber', () => {
     expect(out).toContain('bearer Acme'); // descriptions of a token are not secrets
   });
 
-  it('OAuth state values in URLs, at every level', () => {
+  it('OAuth state values in URLs and JSON text, but not words in a state field', () => {
     const out = logOnce((log) =>
       log.debug(
         'http request body: {"view":"{\\"url\\":\\"https://t.example/oauth/hubspot/start?state=AbC123_-xyz\\"}"}',
@@ -119,5 +119,13 @@ describe('secrets known to the scrubber', () => {
     );
     expect(out).not.toContain('AbC123_-xyz');
     expect(out).toContain('state=[redacted]');
+    const json = logOnce((log) =>
+      log.debug(
+        `oauth: {"state":"${'s'.repeat(43)}","status":"connected"} {\\"state\\":\\"${'t'.repeat(43)}\\"}`,
+      ),
+    );
+    expect(json).not.toMatch(/s{43}|t{43}/);
+    expect(json).toContain('connected');
+    expect(logOnce((log) => log.info({ state: 'connected' }, 'x'))).toContain('"state":"connected"');
   });
 });
