@@ -1,14 +1,21 @@
 /**
  * `npm run demo`: Thread end to end on the embedded defaults. Boots the real app on a fresh embedded
- * database in a temporary folder, against the local Slack and provider emulators, plays a CS manager's
- * first minutes (help, Home, connecting HubSpot and a Salesforce sandbox, status), and prints what each
- * Slack user would see — as text, the way Slack shows it.
+ * database in a temporary folder, against the local Slack and provider emulators, and plays the whole
+ * life of a connector as a CS team lives it — connect HubSpot, test it, HubSpot revokes the grant
+ * (⚠️ Error + DM), reconnect (DM), read the logs, disconnect (⚪ Available) — printing what each person
+ * sees in Slack, as text, the way Slack shows it.
  */
 import { rmSync } from 'node:fs';
 import { blocksToText } from '../src/views/plain-text.js';
 import { completeConsent, linkFrom } from '../test/connectors/helpers.js';
 import { startProviderEmulators } from '../test/emulators/providers.js';
+import { DEFAULT_USERS } from '../test/emulators/slack.js';
 import { startTestApp, type TestApp } from '../test/helpers/app.js';
+
+/** People as Slack shows them: by name, not by id. */
+const NAMES = Object.fromEntries(DEFAULT_USERS.map((u) => [u.id, u.name]));
+const ANA = 'UADMIN'; // workspace admin, sets Thread up
+const MO = 'UMEMBER'; // CSM, a member
 
 const bar = (title: string) => `\n━━━ ${title} ${'━'.repeat(Math.max(0, 70 - title.length))}`;
 const indent = (text: string) =>
@@ -16,11 +23,26 @@ const indent = (text: string) =>
     .split('\n')
     .map((l) => `  │ ${l}`)
     .join('\n');
+const read = (message: Record<string, unknown>) => {
+  const blocks = message.blocks as unknown[] | undefined;
+  return blocks?.length ? blocksToText(blocks, { names: NAMES }) : String(message.text ?? '');
+};
 
 function show(title: string, message: Record<string, unknown>) {
   console.log(bar(title));
-  const blocks = message.blocks as unknown[] | undefined;
-  console.log(indent(blocks?.length ? blocksToText(blocks) : String(message.text ?? '')));
+  console.log(indent(read(message)));
+}
+
+/** The Home tab cut to what matters here: the summary, the note, and one connector's row. */
+function showHome(title: string, view: Record<string, unknown>, connector: string) {
+  const sections = read(view).split('────────────────────────\n');
+  const row = sections.find((s) => s.startsWith(connector)) ?? '';
+  console.log(bar(title));
+  console.log(indent(`${sections[0]!.trim()}\n  ⋮\n${row.trim()}\n  ⋮`));
+}
+
+function say(line: string) {
+  console.log(`\n→ ${line}`);
 }
 
 /** The callback page's headline, as the browser shows it. */
@@ -32,47 +54,99 @@ function pageTitle(html: string): string {
     .trim();
 }
 
-/** The newest DM Thread sent to `userId`, as Slack shows it. */
-function lastDm(app: TestApp, userId: string): Record<string, unknown> {
-  const dms = app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
-  const dm = dms.at(-1);
-  if (!dm) throw new Error(`no DM to ${userId}`);
-  return dm.args as Record<string, unknown>;
+const dmsTo = (app: TestApp, user: string) =>
+  app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user}`);
+
+/** Runs `act`, then returns the DM Thread sent `user` because of it. */
+async function nextDm(app: TestApp, user: string, act: () => Promise<unknown>) {
+  const before = dmsTo(app, user).length;
+  await act();
+  await app.until(() => dmsTo(app, user).length > before, `a DM to ${NAMES[user]}`);
+  return dmsTo(app, user).at(-1)!.args as Record<string, unknown>;
 }
 
-async function connect(
-  app: TestApp,
-  emulators: Awaited<ReturnType<typeof startProviderEmulators>>,
-  provider: string,
-  name: string,
-  args = '',
-) {
-  const command = `connect ${provider}${args ? ` ${args}` : ''}`;
-  const reply = await app.commandReply(command);
-  show(`Ana types: /thread ${command}`, reply);
-  const dmsBefore = app.slack.callsTo('chat.postMessage').length;
-  const page = await completeConsent(emulators.byId[provider]!, linkFrom(reply));
-  if (page.status !== 200) throw new Error(`the ${name} callback page answered HTTP ${page.status}`);
-  console.log(`\n→ Ana's browser: ${name} consent approved → callback page: '${pageTitle(page.html)}'`);
-  await app.until(() => app.slack.callsTo('chat.postMessage').length > dmsBefore, `the ${name} DM`);
-  show(`Ana gets a DM from Thread`, lastDm(app, 'UADMIN'));
+/** Presses a button; returns the modal it opened. */
+async function pressForModal(app: TestApp, user: string, actionId: string, value: string) {
+  const before = app.slack.callsTo('views.open').length;
+  await app.action(actionId, value, user);
+  await app.until(() => app.slack.callsTo('views.open').length > before, `the ${actionId} modal`);
+  return app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+}
+
+/** Does something whose outcome lands on `user`'s Home tab; returns the tab once it shows `wanted`. */
+async function homeAfter(app: TestApp, user: string, wanted: string, act: () => Promise<unknown>) {
+  await act();
+  return app.until(() => {
+    const home = app.slack.homeOf(user);
+    return home && read(home).includes(wanted) ? home : undefined;
+  }, `"${wanted}" on the Home tab`);
 }
 
 async function main() {
   const emulators = await startProviderEmulators();
+  const hubspot = emulators.byId.hubspot!;
   const app = await startTestApp({ env: { ...emulators.env, LOG_LEVEL: 'warn' } });
   try {
     console.log(`Thread is running at ${app.url} (embedded database in ${app.env.THREAD_DATA_DIR}).`);
-    console.log('Slack is emulated locally; everything else is the real app.');
+    console.log('Slack and HubSpot are emulated locally; everything else is the real app.');
 
-    show('Ana (workspace admin) types: /thread help', await app.commandReply('help'));
-    show('Ana mistypes: /thread stauts', await app.commandReply('stauts'));
-    show('Ana opens the Thread app → Home tab', await app.openHome('UADMIN'));
+    show(`${NAMES[ANA]} (workspace admin) types: /thread help`, await app.commandReply('help', ANA));
+    show(`${NAMES[ANA]} opens the Thread app → Home tab`, await app.openHome(ANA));
 
-    await connect(app, emulators, 'hubspot', 'HubSpot');
-    await connect(app, emulators, 'salesforce', 'Salesforce', 'sandbox');
-    show('Ana types: /thread status', await app.commandReply('status'));
-    show('Ana opens the Home tab again', await app.openHome('UADMIN'));
+    // Connect.
+    const reply = await app.commandReply('connect hubspot', ANA);
+    show(`${NAMES[ANA]} types: /thread connect hubspot`, reply);
+    let page: Awaited<ReturnType<typeof completeConsent>> | undefined;
+    const connected = await nextDm(app, ANA, async () => {
+      page = await completeConsent(hubspot, linkFrom(reply));
+    });
+    say(`${NAMES[ANA]}'s browser: HubSpot consent approved → page: '${pageTitle(page!.html)}'`);
+    show(`${NAMES[ANA]} gets a DM from Thread`, connected);
+
+    // Test.
+    const tested = await homeAfter(app, ANA, 'test passed', () =>
+      app.action('connector.test', 'hubspot', ANA),
+    );
+    showHome(`${NAMES[ANA]} presses [ Test ] on HubSpot → her Home tab`, tested, 'HubSpot');
+    show(`${NAMES[MO]} (CSM, member) types: /thread status`, await app.commandReply('status', MO));
+
+    // The provider revokes the grant.
+    say('At HubSpot, a portal admin uninstalls Thread: every token Thread holds stops working.');
+    hubspot.revokeAllGrants();
+    let failed: Record<string, unknown> | undefined;
+    const broken = await nextDm(app, ANA, async () => {
+      failed = await app.commandReply('test hubspot', MO);
+    });
+    show(`${NAMES[MO]} types: /thread test hubspot`, failed!);
+    show(`${NAMES[ANA]} (who connected HubSpot) gets a DM from Thread`, broken);
+    showHome(`${NAMES[ANA]} opens the Home tab`, await app.openHome(ANA), 'HubSpot');
+
+    // Reconnect.
+    const modal = await pressForModal(app, ANA, 'connector.reconnect', 'hubspot');
+    show(`${NAMES[ANA]} presses [ Reconnect ] → a modal`, modal);
+    const link = JSON.stringify(modal).match(/"url":"([^"]+)"/)![1]!;
+    const reconnected = await nextDm(app, ANA, async () => {
+      page = await completeConsent(hubspot, link);
+    });
+    say(`${NAMES[ANA]}'s browser: HubSpot consent approved → page: '${pageTitle(page!.html)}'`);
+    show(`${NAMES[ANA]} gets a DM from Thread`, reconnected);
+    showHome(`${NAMES[ANA]}'s Home tab`, app.slack.homeOf(ANA)!, 'HubSpot');
+
+    // View logs.
+    show(
+      `${NAMES[ANA]} presses [ View logs ] → a modal`,
+      await pressForModal(app, ANA, 'connector.view_logs', 'hubspot'),
+    );
+
+    // Disconnect.
+    show(
+      `${NAMES[ANA]} presses [ Disconnect ] → a confirmation`,
+      await pressForModal(app, ANA, 'connector.disconnect', 'hubspot'),
+    );
+    const gone = await homeAfter(app, ANA, 'is disconnected', () =>
+      app.viewSubmission('connector.disconnect_confirm', 'hubspot', ANA),
+    );
+    showHome(`${NAMES[ANA]} confirms → her Home tab`, gone, 'HubSpot');
   } finally {
     await app.stop();
     await emulators.close();

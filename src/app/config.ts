@@ -6,6 +6,7 @@
  * and where its value comes from. `main` prints that message and exits non-zero.
  */
 import { z } from 'zod';
+import { rememberSecret } from './redact.js';
 
 export const PROVIDER_ENV_PREFIXES = [
   'HUBSPOT',
@@ -224,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ]),
   ) as Record<ProviderEnvPrefix, ProviderSettings>;
 
-  return {
+  const config: Config = {
     slack: {
       signingSecret: e.SLACK_SIGNING_SECRET,
       mode: mode!,
@@ -241,6 +242,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pretty: e.NODE_ENV !== 'production',
     providers,
   };
+  // Secrets are known to the log scrubber from the moment they are read.
+  for (const secret of configSecrets(config)) rememberSecret(secret);
+  return config;
+}
+
+/** Every secret in the configuration: Slack's signing secret and tokens, provider client secrets, keys. */
+export function configSecrets(config: Config): string[] {
+  const { slack } = config;
+  return [
+    slack.signingSecret,
+    slack.appToken,
+    ...(slack.mode.kind === 'single'
+      ? [slack.mode.botToken]
+      : [slack.mode.clientSecret, slack.mode.stateSecret]),
+    ...Object.values(config.providers).map((p) => p.clientSecret),
+    config.encryptionKey,
+    ...config.previousEncryptionKeys,
+  ].filter((s): s is string => Boolean(s));
 }
 
 /** The trimmed strings, for the cross-variable checks when the schema rejected something. */

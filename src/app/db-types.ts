@@ -105,7 +105,14 @@ export interface JobSlotsTable {
   claimed_at: Generated<Date>;
 }
 
+/** Slack requests already handled (replays, event retries): see app/slack-guard.ts. */
+export interface SlackRequestIdsTable {
+  id: string;
+  seen_at: Generated<Date>;
+}
+
 export interface DB {
+  slack_request_ids: SlackRequestIdsTable;
   thread_admins: ThreadAdminsTable;
   job_slots: JobSlotsTable;
   thread_vault: ThreadVaultTable;

@@ -5,6 +5,7 @@
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import { ping } from './db.js';
 import type { Services } from './services.js';
+import { slackGuard } from './slack-guard.js';
 import { VERSION } from './version.js';
 
 export interface HttpMounts {
@@ -31,6 +32,8 @@ export function createHttpApp(services: Services, mounts: HttpMounts = {}): Expr
     else res.status(503).json({ status: 'unavailable', version: VERSION, database: 'unreachable' });
   });
 
+  // Before Bolt's own route (added later by its receiver): signature window, kind, tenant, replays.
+  if (!services.config.slack.appToken) app.post('/slack/events', slackGuard(services));
   if (mounts.oauth) app.use('/oauth', mounts.oauth);
   if (mounts.webhooks) app.use('/webhooks', mounts.webhooks);
   return app;

@@ -10,7 +10,7 @@
 export const REDACTED = '[redacted]';
 
 const SENSITIVE_KEY =
-  /^(authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client_secret|clientsecret|access_token|accesstoken|refresh_token|refreshtoken|id_token|idtoken|token|tokens|bot_token|bottoken|user_token|app_token|code|code_verifier|codeverifier|assertion|api_key|apikey|x-api-key|private_key|encryption_key|signing_secret|signingsecret|state_secret|statesecret|sealed|ciphertext|decrypted_secret|new_secret)$/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client_secret|clientsecret|access_token|accesstoken|refresh_token|refreshtoken|id_token|idtoken|token|tokens|bot_token|bottoken|user_token|app_token|code|state|code_verifier|codeverifier|assertion|api_key|apikey|x-api-key|private_key|encryption_key|signing_secret|signingsecret|state_secret|statesecret|sealed|ciphertext|decrypted_secret|new_secret)$/i;
 
 const TOKEN_PATTERNS: [RegExp, string][] = [
   // "Bearer abc", "Basic abc"
@@ -20,13 +20,15 @@ const TOKEN_PATTERNS: [RegExp, string][] = [
   [/\bxapp-[A-Za-z0-9-]+/g, REDACTED],
   // key=value in query strings and form bodies, key: value / "key":"value" in JSON-ish text
   [
-    /\b(access_token|refresh_token|id_token|client_secret|code_verifier|code|token|assertion|password)=([^&\s"']+)/gi,
+    /\b(access_token|refresh_token|id_token|client_secret|code_verifier|code|state|token|assertion|password)=([^&\s"'\\]+)/gi,
     `$1=${REDACTED}`,
   ],
   [
     /("?(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|token|password)"?\s*:\s*)"[^"]*"/gi,
     `$1"${REDACTED}"`,
   ],
+  // An OAuth state in JSON-ish text: a long random value (a short one is a word such as "connected").
+  [/("?state\\?"?\s*:\s*\\?")[\w.~-]{20,}/gi, `$1${REDACTED}`],
 ];
 
 /** Known secret values (tokens we issued or received this process): masked verbatim wherever they occur. */
@@ -34,12 +36,55 @@ const knownSecrets = new Set<string>();
 
 /** Register a secret value so any later appearance in a log line is masked. Short values are ignored. */
 export function rememberSecret(value: string | undefined | null): void {
-  if (value && value.length >= 8) knownSecrets.add(value);
+  if (!value || value.length < 8) return;
+  // Re-adding moves a secret to the end, so the ones in use are the last to be forgotten.
+  knownSecrets.delete(value);
+  knownSecrets.add(value);
   // Bound the set: a long-running process sees many tokens; the patterns above still catch the rest.
   if (knownSecrets.size > 5000) {
     const first = knownSecrets.values().next().value;
     if (first !== undefined) knownSecrets.delete(first);
   }
+}
+
+/** Keys whose string values are secrets inside a stored JSON value (a token set, a Slack installation). */
+const SECRET_FIELD = /token|secret|password|assertion|verifier/i;
+/** …except these, which only describe a token. */
+const NOT_SECRET_FIELD = /(type|at|expires|expires_?in|expiry)$/i;
+
+/**
+ * Registers the secrets in a value read from storage or received from a provider. A JSON value (a token
+ * set, a Slack installation) or an object (a token response) is registered field by field — a provider
+ * that echoes a token in an error message echoes one token, never the whole set.
+ */
+export function rememberSecretsIn(value: unknown): void {
+  if (typeof value === 'string') {
+    rememberSecret(value);
+    if (!/^\s*\{/.test(value)) return;
+    try {
+      rememberSecretFields(JSON.parse(value) as unknown);
+    } catch {
+      /* not JSON: registered whole above */
+    }
+    return;
+  }
+  rememberSecretFields(value);
+}
+
+function rememberSecretFields(value: unknown, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 6) return;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string') {
+      if (SECRET_FIELD.test(key) && !NOT_SECRET_FIELD.test(key)) rememberSecret(v);
+    } else {
+      rememberSecretFields(v, depth + 1);
+    }
+  }
+}
+
+/** Forgets every registered secret: what a fresh process knows. Tests use it to play a restart. */
+export function forgetSecrets(): void {
+  knownSecrets.clear();
 }
 
 export function scrubString(input: string): string {
@@ -95,6 +140,9 @@ function isSensitive(key: string, v: unknown): boolean {
   // `code` is an OAuth authorization code in a callback, but an error identifier (ECONNREFUSED,
   // invalid_grant) or an HTTP status everywhere else; only the former is secret.
   if (key.toLowerCase() === 'code') return typeof v === 'string' && !/^[A-Za-z_.-]{1,60}$/.test(v);
+  // `state` is an OAuth state (a 10-minute credential) when it is a long random string, and a word
+  // ("connected", "error") everywhere else.
+  if (key.toLowerCase() === 'state') return typeof v === 'string' && /^[\w.~-]{20,}$/.test(v);
   return true;
 }
 

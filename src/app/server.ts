@@ -13,6 +13,7 @@ import {
 } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { checkSealedTokens } from '../domain/connections/key-rotation.js';
+import { installCallbackOptions } from '../listeners/http/install.js';
 import { oauthRouter } from '../listeners/http/oauth.js';
 import { JOB_SPECS } from '../listeners/jobs/index.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
@@ -27,6 +28,7 @@ import { migrate } from './migrate.js';
 import { BOT_SCOPES } from './scopes.js';
 import { InflightTracker, type Services } from './services.js';
 import { checkInstallations, SingleWorkspaceIdentity } from './slack-check.js';
+import { tenantMiddleware } from './tenant.js';
 import { loadKeyring, TokenVault } from './vault.js';
 
 export interface StartOptions {
@@ -110,6 +112,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       vault,
       logger,
       inflight: new InflightTracker(),
+      ...(single ? { botIdentity: () => single.identity.get() } : {}),
       jobs: {
         send: (name, data, sendOptions) => {
           if (!jobs) throw new Error('background jobs are not running yet');
@@ -277,6 +280,7 @@ function createBoltApp(
             // Slack's authorize page lives on slack.com, next to (not under) the API: derive it.
             authorizationUrl: new URL('/oauth/v2/authorize', config.slack.apiUrl).toString(),
             redirectUriPath: '/slack/oauth_redirect',
+            callbackOptions: installCallbackOptions(services.logger),
           },
           redirectUri: `${config.publicUrl}/slack/oauth_redirect`,
         };
@@ -304,6 +308,7 @@ function createBoltApp(
     });
     const authorize = { authorize: singleAuthorize ?? receiver.installer!.authorize };
     app = new App({ ...authorize, receiver: socket, socketMode: true, logger, clientOptions });
+    app.use(tenantMiddleware(services)); // over HTTP, slack-guard.ts checks this before Bolt
   } else {
     // Multi-workspace: Bolt authorizes through the receiver's installer (our installation store).
     app = new App({

@@ -10,6 +10,7 @@ import type { DatabaseHealth } from './db-health.js';
 import type { DB } from './db-types.js';
 import type { JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
+import type { BotIdentity } from './slack-check.js';
 import type { TokenVault } from './vault.js';
 
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   health?: DatabaseHealth;
   /** Sends background jobs (pg-boss underneath; only src/app knows that). */
   jobs: JobQueue;
+  /** Single-workspace mode: the bot token's workspace and bot user, from Slack's auth.test. */
+  botIdentity?: () => Promise<BotIdentity>;
   /** A Web API client authorized for a workspace, for work outside a Slack request (DMs, Home refresh). */
   slackClient(teamId: string): Promise<WebClient>;
 }

@@ -38,6 +38,7 @@ export class SlackTokenRejectedError extends Error {
 
 export interface BotIdentity {
   teamId: string;
+  enterpriseId?: string;
   botUserId: string;
   botId?: string;
 }
@@ -60,7 +61,12 @@ export async function authTest(token: string, options: WebClientOptions): Promis
     const r = await client.auth.test();
     return {
       kind: 'ok',
-      identity: { teamId: String(r.team_id), botUserId: String(r.user_id), botId: r.bot_id },
+      identity: {
+        teamId: String(r.team_id),
+        enterpriseId: r.enterprise_id,
+        botUserId: String(r.user_id),
+        botId: r.bot_id,
+      },
     };
   } catch (err) {
     const e = err as {

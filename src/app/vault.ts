@@ -5,6 +5,8 @@
  * (`vault.create_secret` / `vault.update_secret` / `vault.decrypted_secrets`) when it is installed, or in
  * the local `thread_vault` table otherwise. Our other tables hold only the returned UUID. Secret values
  * travel as bind parameters only, never interpolated into SQL text (statement logs could capture them).
+ * Every value that passes through here is registered with the log scrubber, token by token, so it is
+ * masked wherever it shows up later — also in a process that just started and has only read it.
  */
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { createKeyring, generateKey, type Keyring } from './crypto.js';
 import type { DB } from './db-types.js';
-import { rememberSecret } from './redact.js';
+import { rememberSecretsIn } from './redact.js';
 
 export type Executor = Kysely<DB>;
 export type VaultBackend = 'supabase_vault' | 'local';
@@ -38,16 +40,19 @@ export class TokenVault {
 
   /** Seals a short-lived secret kept in our own row (a PKCE verifier): ciphertext only, never stored plain. */
   seal(value: string): string {
+    rememberSecretsIn(value);
     return this.keyring.seal(value);
   }
 
   open(sealed: string): string {
-    return this.keyring.open(sealed);
+    const value = this.keyring.open(sealed);
+    rememberSecretsIn(value);
+    return value;
   }
 
   /** Seals and stores `value`; returns the UUID to keep in our tables. `purpose` only names the secret. */
   async put(value: string, purpose: string, executor: Executor = this.db): Promise<string> {
-    rememberSecret(value);
+    rememberSecretsIn(value);
     const sealed = this.keyring.seal(value);
     const name = `thread/${purpose}/${randomUUID()}`;
     if (this.backend === 'supabase_vault') {
@@ -70,12 +75,12 @@ export class TokenVault {
     if (sealed === undefined)
       throw new VaultError(`Secret ${id} is not in the vault (deleted or never stored).`);
     const value = this.keyring.open(sealed);
-    rememberSecret(value);
+    rememberSecretsIn(value);
     return value;
   }
 
   async update(id: string, value: string, executor: Executor = this.db): Promise<void> {
-    rememberSecret(value);
+    rememberSecretsIn(value);
     const sealed = this.keyring.seal(value);
     if (this.backend === 'supabase_vault') {
       await sql`select vault.update_secret(${id}::uuid, ${sealed})`.execute(executor);
@@ -183,5 +188,6 @@ export function loadKeyring(options: {
       options.onGenerated?.(file);
     }
   }
+  rememberSecretsIn(key);
   return createKeyring(key, options.previousEncryptionKeys ?? []);
 }

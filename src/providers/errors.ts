@@ -2,6 +2,7 @@
  * The shared half of error mapping. Each provider's errors.ts only digs status, headers and body out of
  * its SDK's error shape; this turns them into a neutral ProviderError, the same way for everyone.
  */
+import { scrubString } from '../app/redact.js';
 import { ProviderError } from './types.js';
 
 export interface HttpFailure {
@@ -30,7 +31,8 @@ export function classifyHttp(f: HttpFailure): ProviderError {
   const status = f.status;
   const providerMessage = messageFrom(f.body) ?? f.message;
   const retryAfterSeconds = retryAfter(header(f.headers, 'retry-after'));
-  const details = { status, retryAfterSeconds, providerMessage };
+  // Scrubbed here, where it enters Thread, and again wherever it is stored or shown (providerWords).
+  const details = { status, retryAfterSeconds, providerMessage: scrubbedWords(providerMessage) };
   const text = `${providerMessage ?? ''} ${typeof f.body === 'string' ? f.body : JSON.stringify(f.body ?? '')}`;
   if (/invalid_grant|BAD_REFRESH_TOKEN|AADSTS700082|AADSTS50173/i.test(text)) {
     return new ProviderError('grant_revoked', 'The provider no longer accepts our grant.', details);
@@ -57,7 +59,7 @@ export function classifyHttp(f: HttpFailure): ProviderError {
     return new ProviderError('temporary', 'The provider had an outage.', details);
   return new ProviderError(
     'unknown',
-    providerMessage ?? `Unexpected answer from the provider (HTTP ${status}).`,
+    details.providerMessage ?? `Unexpected answer from the provider (HTTP ${status}).`,
     details,
   );
 }
@@ -120,4 +122,20 @@ function findCode(err: unknown, depth = 0): string | undefined {
   const e = err as { code?: unknown; cause?: unknown; errno?: unknown };
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
   return findCode(e.cause, depth + 1);
+}
+
+/**
+ * The provider's own words about a failure, fit to store and to show a manager: scrubbed of every secret
+ * Thread knows (providers echo tokens and client secrets in error text) and cut to a readable length.
+ * Members never see them: they get the neutral sentence from the troubleshooting table.
+ */
+export function providerWords(err: ProviderError): string | undefined {
+  return scrubbedWords(err.details.providerMessage);
+}
+
+/** `providerWords` for text that did not come in a ProviderError (an `error_description` parameter). */
+export function scrubbedWords(text: string | undefined | null): string | undefined {
+  if (!text?.trim()) return undefined;
+  const clean = scrubString(text.trim());
+  return clean.length > 300 ? `${clean.slice(0, 299)}…` : clean;
 }

@@ -7,6 +7,18 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Something a person typed, quoted back in a message: the one way user input is echoed. Slack's own
+ * escaping of command text (`&lt;` for a typed `<`) is undone, the text is cut to `max` characters,
+ * escaped, and put in a code span whose backticks it cannot close — so `<!channel>` pings no one,
+ * `<@U123>` mentions no one, `<http://x|y>` links nowhere and `*b*` stays as typed.
+ */
+export function quoteInput(input: string, max = 40): string {
+  const typed = input.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const cut = typed.length > max ? `${typed.slice(0, max)}…` : typed;
+  return `\`${escapeText(cut.replace(/`/g, "'"))}\``;
+}
+
 /** Trims text to Slack's limits with an ellipsis, never splitting an escape sequence. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

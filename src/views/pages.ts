@@ -51,10 +51,10 @@ export const pages = {
       `Thread is now connected to <strong>${escapeHtml(account)}</strong>.`,
       'You can close this tab and go back to Slack.',
     ]),
-  connectedMissingScopes: (provider: string, account: string, missing: string[]) =>
-    page(200, '⚠️', `${provider} is connected without some permissions`, [
+  connectedMissingScopes: (provider: { id: string; name: string }, account: string, missing: string[]) =>
+    page(200, '⚠️', `${provider.name} is connected without some permissions`, [
       `Thread reached <strong>${escapeHtml(account)}</strong>, but these permissions were not granted: ${missing.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}.`,
-      `Run <code>/thread reconnect ${escapeHtml(provider.toLowerCase())}</code> in Slack and approve every permission Thread asks for.`,
+      `Run <code>/thread reconnect ${escapeHtml(provider.id)}</code> in Slack and approve every permission Thread asks for.`,
     ]),
   cancelled: (provider: string, id: string) =>
     page(200, '↩️', `Connecting ${provider} was cancelled`, [
@@ -82,6 +82,21 @@ export const pages = {
     page(502, '⚠️', `${provider} did not connect`, [
       `${escapeHtml(provider)} said: <em>${escapeHtml(message)}</em>`,
       `Nothing was saved. Try again with <code>/thread connect ${escapeHtml(id)}</code>; if it keeps failing, tell whoever runs Thread.`,
+    ]),
+  installCancelled: () =>
+    page(200, '↩️', 'Installing Thread was cancelled', [
+      'Nothing was installed. When you are ready, start again at <code>/slack/install</code> on this server.',
+    ]),
+  installLinkProblem: () =>
+    page(400, '⏱️', 'This install link is not valid', [
+      'It was already used, has expired, or was opened in a different browser from the one that started the install.',
+      'Start again at <code>/slack/install</code> on this server, in one browser.',
+    ]),
+  installFailed: (status: 500 | 502) =>
+    page(status, '⚠️', 'Thread was not installed', [
+      status === 502
+        ? 'Slack did not complete the install. Please try again in a minute at <code>/slack/install</code>.'
+        : 'Something went wrong on our side. Please try again in a minute; if it keeps failing, tell whoever runs Thread.',
     ]),
   notSetUp: (message: string) => page(503, '🛠️', 'Not set up yet', [escapeHtml(message)]),
   unknownProvider: () => page(404, '❓', 'Unknown integration', ['Thread does not know this integration.']),

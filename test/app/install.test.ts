@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackEmulator } from '../emulators/slack.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app.js';
+import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { dumpAllTables } from '../helpers/table-dump.js';
 
 let app: TestApp;
@@ -27,7 +28,32 @@ afterAll(async () => {
   await app?.slack.close();
 });
 
+/** `/thread status` from `teamId`, signed like Slack signs it. */
+const statusFrom = (teamId: string) =>
+  postSigned(
+    `${app.url}/slack/events`,
+    slashCommandBody({ text: 'status', teamId, userId: 'UADMIN', responseUrl: app.slack.responseUrl() }),
+    { secret: SIGNING_SECRET },
+  );
+
+/** Starts an install in a browser: the consent URL and the state cookie Bolt set. */
+async function startInstall() {
+  const start = await fetch(`${app.url}/slack/install`, { redirect: 'manual' });
+  return {
+    consent: start.headers.get('location')!,
+    cookie: start.headers.get('set-cookie')!.split(';')[0]!,
+    state: new URL(start.headers.get('location')!).searchParams.get('state')!,
+  };
+}
+
 describe('multi-workspace install', () => {
+  it('before any install, a workspace is told Thread is not installed, and nothing is stored', async () => {
+    const res = await statusFrom('T0MULTI');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('Thread is not installed in this workspace.');
+    expect(await app.thread.services.db.selectFrom('installations').selectAll().execute()).toEqual([]);
+  });
+
   it('installs a workspace and keeps its bot token only in the vault', async () => {
     const start = await fetch(`${app.url}/slack/install`, { redirect: 'manual' });
     expect(start.status).toBe(302);
@@ -58,12 +84,50 @@ describe('multi-workspace install', () => {
     expect(publish.token).toMatch(/^xoxb-/);
   });
 
-  it('refuses a callback with a forged state', async () => {
+  it('after the install, another workspace is still told Thread is not installed', async () => {
+    const res = await statusFrom('T0ELSEWHERE');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('Thread is not installed in this workspace.');
+  });
+
+  it('refuses a callback with a forged state: 400, a page that says what to do, no code exchange', async () => {
     const code = app.slack.issueInstallCode();
     const res = await fetch(`${app.url}/slack/oauth_redirect?code=${code}&state=forged`, {
       redirect: 'manual',
     });
-    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('This install link is not valid');
+    expect(html).toContain('/slack/install');
     expect(app.slack.callsTo('oauth.v2.access')).toHaveLength(1);
+  });
+
+  it('refuses a callback without a code or without a state with 400', async () => {
+    const { cookie, state } = await startInstall();
+    const noCode = await fetch(`${app.url}/slack/oauth_redirect?state=${state}`, { headers: { cookie } });
+    expect(noCode.status).toBe(400);
+    const noState = await fetch(`${app.url}/slack/oauth_redirect?code=${app.slack.issueInstallCode()}`, {
+      headers: { cookie },
+    });
+    expect(noState.status).toBe(400);
+    expect(app.slack.callsTo('oauth.v2.access')).toHaveLength(1);
+  });
+
+  it('a code Slack refuses (already used, expired): 400 and a fresh start offered', async () => {
+    const { cookie, state } = await startInstall();
+    const res = await fetch(`${app.url}/slack/oauth_redirect?code=code-never-issued&state=${state}`, {
+      headers: { cookie },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('/slack/install');
+  });
+
+  it('cancelling on Slack’s consent screen is not an error: 200 and a plain page', async () => {
+    const { cookie, state } = await startInstall();
+    const res = await fetch(`${app.url}/slack/oauth_redirect?error=access_denied&state=${state}`, {
+      headers: { cookie },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Installing Thread was cancelled');
   });
 });

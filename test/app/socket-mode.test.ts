@@ -49,6 +49,23 @@ describe('Socket Mode', () => {
     expect(blocksToText(app.slack.homeOf('UMEMBER')!.blocks as unknown[])).toContain('Thread — Connectors');
   });
 
+  it('tells a workspace Thread is not installed in so, and runs nothing for it', async () => {
+    const responseUrl = app.slack.responseUrl();
+    const ack = await app.slack.socketDeliver('slash_commands', {
+      team_id: 'T0OTHER',
+      user_id: 'UADMIN',
+      channel_id: 'C0GENERAL',
+      command: '/thread',
+      text: 'status',
+      api_app_id: 'A0THREAD',
+      response_url: responseUrl,
+      trigger_id: 'trigger.2',
+    });
+    expect(ack.text).toBe('Thread is not installed in this workspace.');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(app.slack.responses.filter((r) => r.url === responseUrl)).toEqual([]);
+  });
+
   it('still serves the HTTP routes, but not /slack/events', async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${app.url}/slack/events`, { method: 'POST', body: 'x' })).status).toBe(404);

@@ -137,7 +137,8 @@ export function viewSubmissionPayload(f: {
 export function eventBody(
   teamId: string,
   event: Record<string, unknown>,
-  eventId = `Ev${Date.now()}`,
+  // Unique per call: the receiver handles an event_id once (Slack's retries reuse it).
+  eventId = `Ev${Date.now()}${Math.random().toString(36).slice(2, 8)}`,
 ): string {
   return JSON.stringify({
     token: 'deprecated-verification-token',

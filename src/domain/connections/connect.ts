@@ -2,8 +2,9 @@
  * Starting and completing a connection: the OAuth callback's work after the state checks out.
  */
 import type { Connection } from '../../app/db-types.js';
+import { rememberSecretsIn } from '../../app/redact.js';
 import type { Services } from '../../app/services.js';
-import { classifyThrown } from '../../providers/errors.js';
+import { classifyThrown, providerWords } from '../../providers/errors.js';
 import { apiUrlFor, endpointsFor, redirectUri } from '../../providers/oauth/endpoints.js';
 import { missingScopes, reportedScopes } from '../../providers/oauth/scopes.js';
 import { requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
@@ -13,6 +14,7 @@ import { addLog } from './logs.js';
 import { dm } from './notify.js';
 import { createState, type StateRecord } from './oauth-states.js';
 import { pick } from './tokens.js';
+import { TROUBLESHOOTING } from './troubleshooting.js';
 
 /** A link to start connecting: our /start route, which checks the state then sends the browser on. */
 export async function connectLink(
@@ -46,6 +48,8 @@ export async function completeConnection(
       redirect_uri: redirectUri(services.config, def),
       ...(record.codeVerifier ? { code_verifier: record.codeVerifier } : {}),
     });
+    // Known to the scrubber before anything can echo them (identify's errors included).
+    rememberSecretsIn(tokens);
     Object.assign(meta, pick(tokens, def.oauth.keepFromTokenResponse));
     identity = await def.identify({
       accessToken: tokens.access_token,
@@ -59,7 +63,8 @@ export async function completeConnection(
       provider: def.id,
       level: 'error',
       event: 'connect_failed',
-      message: `Connecting failed: ${error.details.providerMessage ?? error.message}`,
+      message: `Connecting failed: ${TROUBLESHOOTING[error.code].title}`,
+      providerWords: providerWords(error),
       detail: { code: error.code, status: error.details.status },
     });
     return { ok: false, error };
@@ -133,7 +138,7 @@ export async function completeConnection(
     message: missing.length
       ? `Connected ${identity.label} without some permissions: ${missing.join(', ')}`
       : `Connected ${identity.label}`,
-    detail: { account: identity.accountId, scopes: granted },
+    detail: { account: identity.accountId, scopes: granted, by: record.userId },
   });
   await dm(services, record.teamId, record.userId, connectedDm(def, identity.label, missing));
   return { ok: true, connection, missingScopes: missing };

@@ -9,6 +9,14 @@ import type { NeutralCode } from '../../providers/types.js';
 import type { DashboardRow } from '../../views/home/dashboard.js';
 import { TROUBLESHOOTING } from './troubleshooting.js';
 
+/**
+ * The rows as a member sees them: the neutral sentence and its fix, without the provider's own words
+ * (managers, who can act on them, see those too).
+ */
+export function withoutProviderWords(rows: readonly DashboardRow[]): DashboardRow[] {
+  return rows.map((r) => (r.problem?.detail ? { ...r, problem: { ...r.problem, detail: undefined } } : r));
+}
+
 export async function dashboardRows(db: Kysely<DB>, teamId: string): Promise<DashboardRow[]> {
   const connections = await db.selectFrom('connections').selectAll().where('team_id', '=', teamId).execute();
   const byProvider = new Map(connections.map((c) => [c.provider, c]));

@@ -4,6 +4,7 @@
  * will: we still forget the tokens, and say the revocation did not go through.
  */
 import type { Services } from '../../app/services.js';
+import { scrubbedWords } from '../../providers/errors.js';
 import { endpointsFor } from '../../providers/oauth/endpoints.js';
 import { revokeTokens } from '../../providers/oauth/token-endpoint.js';
 import { getProviderDefinition } from '../../providers/registry.js';
@@ -36,7 +37,7 @@ export async function disconnect(
       : 'not_supported';
   } catch (err) {
     revoked = err instanceof ProviderError && err.code === 'tokens_unreadable' ? 'unreadable' : 'failed';
-    revokeError = err instanceof ProviderError ? (err.details.providerMessage ?? err.message) : String(err);
+    revokeError = scrubbedWords(err instanceof ProviderError ? err.details.providerMessage : String(err));
   }
   const secretId = connection.token_secret_id;
   await services.db.transaction().execute(async (trx) => {
@@ -64,12 +65,14 @@ export async function disconnect(
     event: 'disconnect',
     message:
       revoked === 'yes'
-        ? `Disconnected by ${userId}; access revoked at ${def.name}`
+        ? `Disconnected; access revoked at ${def.name}`
         : revoked === 'not_supported'
-          ? `Disconnected by ${userId}; ${def.name} has no revocation endpoint — remove Thread from the account's connected apps to end the grant there too`
+          ? `Disconnected; ${def.name} has no revocation endpoint — remove Thread from the account's connected apps to end the grant there too`
           : revoked === 'unreadable'
-            ? `Disconnected by ${userId}; not revoked at ${def.name}: Thread's encryption key no longer opens the saved tokens — remove Thread from the account's connected apps to end the grant there`
-            : `Disconnected by ${userId}; revoking at ${def.name} failed (${revokeError}) — tokens deleted here anyway`,
+            ? `Disconnected; not revoked at ${def.name}: Thread's encryption key no longer opens the saved tokens — remove Thread from the account's connected apps to end the grant there`
+            : `Disconnected; revoking at ${def.name} failed — tokens deleted here anyway`,
+    detail: { by: userId },
+    providerWords: revokeError,
   });
   return { state: 'disconnected', revoked };
 }

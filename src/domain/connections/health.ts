@@ -4,6 +4,7 @@
  */
 import type { Connection } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
+import { providerWords } from '../../providers/errors.js';
 import { findProviderDefinition } from '../../providers/registry.js';
 import type { ProviderError } from '../../providers/types.js';
 import { brokenDm, recoveredDm } from '../../views/messages/connection-dms.js';
@@ -21,14 +22,15 @@ export async function recordFailure(
   const trouble = TROUBLESHOOTING[err.code];
   const flips =
     trouble.effect === 'error' || (trouble.effect === 'error_if_persistent' && Boolean(f.persistent));
-  const detail = err.details.providerMessage;
+  const detail = providerWords(err);
   await addLog(services, {
     teamId: connection.team_id,
     provider: connection.provider,
     connectionId: connection.id,
     level: flips ? 'error' : 'warn',
     event: f.event,
-    message: `${trouble.title}${detail ? `: ${detail}` : ''}`,
+    message: trouble.title,
+    providerWords: detail,
     detail: { code: err.code, status: err.details.status, retryAfterSeconds: err.details.retryAfterSeconds },
   });
   if (!flips) {

@@ -1,11 +1,12 @@
 /** "Test": the provider's cheap read through its SDK, timed, with the outcome in plain words. */
 import type { Services } from '../../app/services.js';
+import { providerWords } from '../../providers/errors.js';
 import { getProviderDefinition } from '../../providers/registry.js';
 import { ProviderError } from '../../providers/types.js';
 import { activeConnection } from './find.js';
 import { addLog } from './logs.js';
 import { withProvider } from './tokens.js';
-import { TROUBLESHOOTING } from './troubleshooting.js';
+import { STORAGE_TROUBLE, TROUBLESHOOTING } from './troubleshooting.js';
 
 export type TestResult =
   | { ok: true; ms: number; summary: string }
@@ -34,8 +35,15 @@ export async function testConnection(
     });
     return { ok: true, ms, summary };
   } catch (err) {
-    const error = err instanceof ProviderError ? err : def.classifyError(err);
+    // withProvider turns every failure of the provider call into a ProviderError; anything else came
+    // from Thread's own side (database, vault) while getting the token, and must not be passed off as
+    // the provider's words.
+    if (!(err instanceof ProviderError)) {
+      services.logger.error({ err, team: teamId, provider }, 'test: could not read or save the tokens');
+      return { ok: false, ...STORAGE_TROUBLE };
+    }
+    const error = err;
     const trouble = TROUBLESHOOTING[error.code];
-    return { ok: false, title: trouble.title, fix: trouble.fix, detail: error.details.providerMessage };
+    return { ok: false, title: trouble.title, fix: trouble.fix, detail: providerWords(error) };
   }
 }

@@ -145,12 +145,14 @@ async function refreshSingleFlight(
     const endpoints = endpointsFor(services.config, def, connection.environment);
     let lastError: ProviderError | undefined;
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
+      let persisting = false;
       try {
         const res = await requestToken(
           def,
           endpoints,
           refreshParams(def, current.refreshToken, connection.requested_scopes),
         );
+        persisting = true;
         const next = toTokenSet(res, current);
         // Persist first: a rotated refresh token that is lost is a connection that is lost.
         await services.vault.update(connection.token_secret_id, JSON.stringify(next), trx);
@@ -168,6 +170,9 @@ async function refreshSingleFlight(
           .execute();
         return { kind: 'ok', tokens: next, refreshed: true, connection };
       } catch (err) {
+        // Saving failed, not the provider: the database has aborted this transaction, so end it with
+        // this cause (any further statement would only say "current transaction is aborted").
+        if (persisting) throw err;
         lastError = err instanceof ProviderError ? err : (classifyThrown(err) ?? def.classifyError(err));
         lastError = refreshRejection(lastError);
         const retryable = lastError.code === 'rate_limited' || lastError.code === 'temporary';

@@ -70,5 +70,14 @@ export const TROUBLESHOOTING: Record<NeutralCode, Trouble> = {
   },
 };
 
+/**
+ * Not the provider at all: Thread could not read or save the connection's tokens (its database, the
+ * vault, the encryption key). The connection's state does not change; the cause goes to the server log.
+ */
+export const STORAGE_TROUBLE = {
+  title: 'Thread could not read or save its tokens',
+  fix: 'This is on the Thread server, not the provider. Try again in a minute; if it keeps failing, tell whoever runs Thread (the server log names the cause).',
+} as const;
+
 /** Consecutive failed refreshes before a retried failure shows as Error. */
 export const PERSISTENT_AFTER = 3;

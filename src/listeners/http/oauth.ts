@@ -5,12 +5,13 @@
 import { Router } from 'express';
 import type { Services } from '../../app/services.js';
 import { completeConnection } from '../../domain/connections/connect.js';
+import { publishHome } from '../../domain/connections/home.js';
 import { consumeState, peekState } from '../../domain/connections/oauth-states.js';
+import { providerWords, scrubbedWords } from '../../providers/errors.js';
 import { authorizeUrl } from '../../providers/oauth/authorize-url.js';
 import { NotConfiguredError } from '../../providers/oauth/endpoints.js';
 import { findProviderDefinition } from '../../providers/registry.js';
 import { type Page, pages } from '../../views/pages.js';
-import { publishHome } from '../slack/events/app-home-opened.js';
 
 export function oauthRouter(services: Services): Router {
   const router = Router();
@@ -48,7 +49,8 @@ export function oauthRouter(services: Services): Router {
       const error = param(req.query.error);
       if (error) {
         if (error === 'access_denied') return send(res, pages.cancelled(def.name, def.id));
-        return send(res, pages.providerError(def.name, def.id, param(req.query.error_description) ?? error));
+        const words = scrubbedWords(param(req.query.error_description)) ?? scrubbedWords(error)!;
+        return send(res, pages.providerError(def.name, def.id, words));
       }
       const code = param(req.query.code);
       if (!code) return send(res, pages.linkProblem(def.id, 'missing'));
@@ -56,7 +58,12 @@ export function oauthRouter(services: Services): Router {
       if (!result.ok) {
         return send(
           res,
-          pages.providerError(def.name, def.id, result.error.details.providerMessage ?? result.error.message),
+          // The page is seen by the manager who asked for the link: the provider's words, scrubbed.
+          pages.providerError(
+            def.name,
+            def.id,
+            providerWords(result.error) ?? scrubbedWords(result.error.message)!,
+          ),
         );
       }
       await publishHome(services, consumed.record.teamId, consumed.record.userId).catch((err) =>
@@ -66,7 +73,7 @@ export function oauthRouter(services: Services): Router {
       send(
         res,
         result.missingScopes.length
-          ? pages.connectedMissingScopes(def.name, label, result.missingScopes)
+          ? pages.connectedMissingScopes(def, label, result.missingScopes)
           : pages.connected(def.name, label),
       );
     } catch (err) {

@@ -2,7 +2,7 @@
 import { didYouMean } from '../../lib/did-you-mean.js';
 import { PROVIDERS } from '../../providers/registry.js';
 import type { ProviderDefinition } from '../../providers/types.js';
-import { escapeText } from '../../views/mrkdwn.js';
+import { quoteInput } from '../../views/mrkdwn.js';
 
 const ALIASES: Record<string, string> = {
   sfdc: 'salesforce',
@@ -26,10 +26,10 @@ export function parseProvider(
   const def = PROVIDERS.find((p) => p.id === id);
   if (def) return { def };
   const guess = didYouMean(id, ids);
-  const shown = escapeText(word.slice(0, 40));
+  const shown = quoteInput(word);
   return {
     problem: guess
-      ? `I don't know \`${shown}\` — did you mean \`${guess}\`? Try \`/thread ${verb} ${guess}\`.`
-      : `I don't know \`${shown}\`. You can ${verb}: ${list}.`,
+      ? `I don't know ${shown} — did you mean \`${guess}\`? Try \`/thread ${verb} ${guess}\`.`
+      : `I don't know ${shown}. You can ${verb}: ${list}.`,
   };
 }

@@ -41,9 +41,17 @@ const ACTION_BUTTON: Record<RowAction, { text: string; actionId: string; style?:
 };
 
 export function dashboardView(rows: readonly DashboardRow[], options: { note?: string } = {}): HomeView {
-  const connected = rows.filter((r) => r.state === 'connected').length;
-  const broken = rows.filter((r) => r.state === 'error').length;
-  const summary = [`${connected} connected`, broken ? `${broken} need attention` : undefined]
+  // Tools the team connected: Slack, the workspace Thread lives in, is always there and does not count.
+  // A tool in Error is still connected, and needs attention.
+  const tools = rows.filter((r) => r.provider.availability === 'oauth');
+  const connected = tools.filter((r) => r.state === 'connected' || r.state === 'error').length;
+  const broken = tools.filter((r) => r.state === 'error').length;
+  const summary = [
+    connected === 0
+      ? 'No tools connected yet'
+      : `${connected} ${connected === 1 ? 'tool' : 'tools'} connected`,
+    broken ? `${broken} ${broken === 1 ? 'needs' : 'need'} attention` : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
   const blocks: KnownBlock[] = [
@@ -81,6 +89,7 @@ function rowBlocks(row: DashboardRow): KnownBlock[] {
   }
   if (row.state === 'error' && row.problem) {
     lines.push(`*${escapeText(row.problem.title)}* — ${escapeText(row.problem.fix)}`);
+    // The stored detail: the provider's words, or Thread's own (missing permissions). Managers only.
     if (row.problem.detail) lines.push(`_${escapeText(truncate(row.problem.detail, 300))}_`);
   }
   const blocks: KnownBlock[] = [

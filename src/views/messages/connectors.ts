@@ -27,7 +27,7 @@ export function connectLinkMessage(
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*${verb} ${p.name}${where}*\n${p.purpose}\nThe link works once, for 10 minutes, and only for you.`,
+          text: `*${verb} ${p.name}${where}*\n${p.purpose}\n${linkWarning(p)}`,
         },
         accessory: {
           type: 'button',
@@ -39,6 +39,14 @@ export function connectLinkMessage(
       },
     ],
   };
+}
+
+/**
+ * What a connect link is. It is a bearer credential: it is not tied to whoever asked for it, so it must
+ * not be forwarded (the DM after connecting names the account and offers Disconnect, in case it was).
+ */
+export function linkWarning(p: ProviderInfo): string {
+  return `This link is single-use and valid for 10 minutes. Whoever opens it connects their ${p.name} account to Thread — don’t forward it.`;
 }
 
 export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {
@@ -59,16 +67,21 @@ export function statusMessage(rows: readonly DashboardRow[]): SlackMessage {
   return { text: 'Thread connectors', blocks };
 }
 
+/** A Test outcome. `detail` is the provider's own words: pass it only when a manager reads this. */
 export function testResultMessage(
   p: ProviderInfo,
   result:
     | { ok: true; ms: number; summary: string }
     | { ok: false; title: string; fix: string; detail?: string },
+  audience: { providerWords: boolean },
 ): SlackMessage {
   if (result.ok) {
     return text(`✅ *${p.name}* test passed in ${Math.round(result.ms)} ms — ${escapeText(result.summary)}.`);
   }
-  const detail = result.detail ? `\n_${escapeText(truncate(result.detail, 300))}_` : '';
+  const detail =
+    audience.providerWords && result.detail
+      ? `\n${p.name} said: _${escapeText(truncate(result.detail, 300))}_`
+      : '';
   return text(`⚠️ *${p.name}* test failed: *${escapeText(result.title)}*. ${escapeText(result.fix)}${detail}`);
 }
 

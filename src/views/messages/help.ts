@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { escapeText } from '../mrkdwn.js';
+import { quoteInput } from '../mrkdwn.js';
 
 export interface CommandHelp {
   usage: string;
@@ -45,15 +45,15 @@ export function unknownCommandMessage(
   suggestion: string | undefined,
   commands: readonly CommandHelp[],
 ): SlackMessage {
-  const shown = escapeText(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  const shown = quoteInput(input);
   const headline = suggestion
-    ? `I don't know \`${shown}\`. Did you mean \`/thread ${suggestion}\`?`
-    : `I don't know \`${shown}\`.`;
+    ? `I don't know ${shown}. Did you mean \`/thread ${suggestion}\`?`
+    : `I don't know ${shown}.`;
   const help = helpMessage(commands);
   return {
     text: suggestion
-      ? `Unknown command "${shown}". Did you mean "${suggestion}"?`
-      : `Unknown command "${shown}".`,
+      ? `Unknown command ${shown}. Did you mean "${suggestion}"?`
+      : `Unknown command ${shown}.`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: headline } }, ...help.blocks],
   };
 }

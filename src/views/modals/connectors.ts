@@ -1,9 +1,9 @@
 /** Modals for connectors: the connect link, disconnect confirmation, recent logs. Pure. */
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { IntegrationLog } from '../../app/db-types.js';
 import type { ProviderInfo } from '../../providers/types.js';
 import { ACTIONS, VIEWS } from '../ids.js';
-import { escapeText, truncate } from '../mrkdwn.js';
+import { linkWarning } from '../messages/connectors.js';
+import { escapeText, truncate, userMention } from '../mrkdwn.js';
 
 const title = (t: string) => ({ type: 'plain_text' as const, text: truncate(t, 24) });
 
@@ -17,7 +17,7 @@ export function connectModal(p: ProviderInfo, url: string, reconnect: boolean): 
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `${p.purpose}\n\nYou will sign in to ${p.name} and approve Thread's access. The link works once, for 10 minutes.`,
+          text: `${p.purpose}\n\nYou will sign in to ${p.name} and approve Thread's access. ${linkWarning(p)}`,
         },
       },
       {
@@ -49,19 +49,32 @@ export function disconnectModal(p: ProviderInfo, account: string | undefined): M
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `Disconnect *${p.name}*${account ? ` (${escapeText(account)})` : ''}? Thread revokes its access at ${p.name} where ${p.name} allows it and deletes the stored tokens. Workflows that use ${p.name} stop until someone connects it again.`,
+          text: `Disconnect *${p.name}*${account ? ` — account *${escapeText(account)}*` : ''}? Thread revokes its access at ${p.name} where ${p.name} allows it and deletes the stored tokens. Workflows that use ${p.name} stop until someone connects it again.`,
         },
       },
     ],
   };
 }
 
-export function logsModal(p: ProviderInfo, logs: readonly IntegrationLog[]): ModalView {
+/** One line of a connector's log as the modal shows it (the domain decides who sees provider words). */
+export interface LogLineView {
+  level: 'info' | 'warn' | 'error';
+  at: Date;
+  message: string;
+  /** Slack user id of whoever did it. */
+  by?: string;
+  /** The provider's own (scrubbed) words, for managers only. */
+  providerWords?: string;
+}
+
+/** The connector's recent log lines. */
+export function logsModal(p: ProviderInfo, logs: readonly LogLineView[]): ModalView {
   const icon = { info: '•', warn: '⚠️', error: '❌' } as const;
-  const lines = logs.map(
-    (l) =>
-      `${icon[l.level]} \`${l.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}`,
-  );
+  const lines = logs.map((l) => {
+    const said = l.providerWords ? ` — ${p.name} said: _${escapeText(truncate(l.providerWords, 200))}_` : '';
+    const who = l.by ? ` — by ${userMention(l.by)}` : '';
+    return `${icon[l.level]} \`${l.at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}${who}${said}`;
+  });
   const blocks: KnownBlock[] = lines.length
     ? chunk(lines, 10).map((group) => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } }))
     : [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing has happened with ${p.name} yet.` } }];

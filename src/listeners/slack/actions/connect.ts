@@ -1,11 +1,11 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { connectLink } from '../../../domain/connections/connect.js';
+import { publishHome } from '../../../domain/connections/home.js';
 import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { NotConfiguredError } from '../../../providers/oauth/endpoints.js';
 import { ACTIONS } from '../../../views/ids.js';
 import { connectModal } from '../../../views/modals/connectors.js';
-import { publishHome } from '../events/app-home-opened.js';
 import { providerFromButton } from './connector-button.js';
 
 /** Connect / Reconnect on the dashboard: a modal holding a fresh, personal OAuth link. */

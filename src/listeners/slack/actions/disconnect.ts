@@ -1,10 +1,10 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { activeConnection } from '../../../domain/connections/find.js';
+import { publishHome } from '../../../domain/connections/home.js';
 import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { ACTIONS } from '../../../views/ids.js';
 import { disconnectModal } from '../../../views/modals/connectors.js';
-import { publishHome } from '../events/app-home-opened.js';
 import { providerFromButton } from './connector-button.js';
 
 /** Disconnect on the dashboard: admins get a confirmation modal; others a polite refusal. */

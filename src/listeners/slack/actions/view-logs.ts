@@ -1,6 +1,7 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { recentLogs } from '../../../domain/connections/logs.js';
+import { canManage } from '../../../domain/connections/permissions.js';
 import { ACTIONS } from '../../../views/ids.js';
 import { logsModal } from '../../../views/modals/connectors.js';
 import { providerFromButton } from './connector-button.js';
@@ -11,7 +12,8 @@ export function registerViewLogsAction(app: App, services: Services): void {
     await ack();
     const def = providerFromButton(body);
     if (!context.teamId || !def) return;
-    const logs = await recentLogs(services, context.teamId, def.id, 20);
+    const providerWords = await canManage(services, context.teamId, body.user.id);
+    const logs = await recentLogs(services, context.teamId, def.id, { providerWords });
     await client.views.open({ trigger_id: body.trigger_id, view: logsModal(def, logs) });
   });
 }

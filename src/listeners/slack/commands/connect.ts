@@ -2,6 +2,7 @@ import { connectLink } from '../../../domain/connections/connect.js';
 import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { NotConfiguredError } from '../../../providers/oauth/endpoints.js';
 import { connectLinkMessage, refusalMessage, text } from '../../../views/messages/connectors.js';
+import { quoteInput } from '../../../views/mrkdwn.js';
 import { parseProvider } from '../provider-arg.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -28,7 +29,7 @@ export function connectCommand(reconnect: boolean): Subcommand {
         return text(
           environments.length
             ? `${def.name} sign-in can be ${environments.map((e) => `\`${e}\``).join(' or ')}.`
-            : `${def.name} has no \`${environment.slice(0, 20)}\` option: use \`/thread ${verb} ${def.id}\`.`,
+            : `${def.name} has no ${quoteInput(args[1]!, 20)} option: use \`/thread ${verb} ${def.id}\`.`,
         );
       }
       try {

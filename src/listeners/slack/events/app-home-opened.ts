@@ -1,19 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
-import { dashboardRows } from '../../../domain/connections/dashboard.js';
-import { dashboardView } from '../../../views/home/dashboard.js';
-
-/** Publishes the connector dashboard to one user's Home tab (also after connect, test, disconnect). */
-export async function publishHome(
-  services: Services,
-  teamId: string,
-  userId: string,
-  note?: string,
-): Promise<void> {
-  const rows = await dashboardRows(services.db, teamId);
-  const client = await services.slackClient(teamId);
-  await client.views.publish({ user_id: userId, view: dashboardView(rows, { note }) });
-}
+import { publishHome } from '../../../domain/connections/home.js';
 
 export function registerAppHomeOpened(app: App, services: Services): void {
   app.event('app_home_opened', async ({ event, context }) => {

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { disconnect } from '../../../domain/connections/disconnect.js';
+import { publishHome } from '../../../domain/connections/home.js';
 import { canManage } from '../../../domain/connections/permissions.js';
 import { findProviderDefinition } from '../../../providers/registry.js';
 import { VIEWS } from '../../../views/ids.js';
-import { publishHome } from '../events/app-home-opened.js';
 
 /**
  * The disconnect confirmation's submit. private_metadata names the provider but is untrusted: the

@@ -1,0 +1,21 @@
+/**
+ * The connector dashboard on a person's Home tab: published when they open it, and after anything that
+ * changes it (connect, test, disconnect, the OAuth callback). Managers see the providers' own words on a
+ * problem; members the neutral sentence.
+ */
+import type { Services } from '../../app/services.js';
+import { dashboardView } from '../../views/home/dashboard.js';
+import { dashboardRows, withoutProviderWords } from './dashboard.js';
+import { canManage } from './permissions.js';
+
+export async function publishHome(
+  services: Services,
+  teamId: string,
+  userId: string,
+  note?: string,
+): Promise<void> {
+  const rows = await dashboardRows(services.db, teamId);
+  const shown = (await canManage(services, teamId, userId)) ? rows : withoutProviderWords(rows);
+  const client = await services.slackClient(teamId);
+  await client.views.publish({ user_id: userId, view: dashboardView(shown, { note }) });
+}
