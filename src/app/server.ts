@@ -147,7 +147,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
             botToken: (config.slack.mode as { botToken: string }).botToken,
             botUserId: id.botUserId,
             botId: id.botId,
-            teamId: id.teamId,
+            // No teamId: Bolt then takes the request's own, which the tenant check compares with ours.
           };
         }
       : undefined;
