@@ -6,7 +6,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two cores: two workers keep the machine busy without starving the app under test.
-    maxWorkers: 2,
+    // Two cores, three workers: several files mostly wait on child processes and timers (process, outage,
+    // jobs), so a third worker keeps both cores busy without starving the apps under test.
+    maxWorkers: 3,
   },
 });
