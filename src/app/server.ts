@@ -20,6 +20,7 @@ import { registerSlackListeners } from '../listeners/slack/index.js';
 import type { Config } from './config.js';
 import { openDatabase, ping } from './db.js';
 import { DatabaseHealth } from './db-health.js';
+import type { EmbeddedServer } from './embedded/server.js';
 import { createHttpApp, finishHttpApp } from './http.js';
 import { createInstallationStore } from './installation-store.js';
 import { type JobRunner, type StartJobsOptions, startJobs } from './jobs.js';
@@ -38,6 +39,8 @@ export interface StartOptions {
   host?: string;
   /** Background jobs: workers and schedules (both on by default). */
   jobs?: StartJobsOptions;
+  /** Embedded mode: the database server, already starting (see main.ts). */
+  embedded?: Promise<EmbeddedServer>;
 }
 
 export interface RunningThread {
@@ -61,14 +64,18 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: config.pretty });
 
+  const phases = startPhases();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+    starting: options.embedded,
   });
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
+    phases.mark('database');
     const migrations = await migrate(database);
+    phases.mark('migrations');
     if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
 
     const keyring = loadKeyring({
@@ -103,6 +110,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     } else {
       await checkStoredInstallations(database.db, installationStore!, clientOptions, logger);
     }
+    phases.mark('slack');
 
     let jobs: JobRunner | undefined;
     const services: Services = {
@@ -132,6 +140,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
 
     // Tokens the configured keys no longer open show as Setup problem from the first moment.
     const sealed = await checkSealedTokens(services);
+    phases.mark('sealed tokens');
     if (sealed.unreadable) {
       logger.warn(
         sealed,
@@ -166,6 +175,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     cleanups.push(() => jobs?.stop(2000));
 
     const server = createServer(http);
+    phases.mark('jobs');
     await listen(server, config.port, options.host);
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
     if (config.slack.appToken) await bolt.start();
@@ -178,6 +188,9 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
         vault: vault.backend,
         slack: config.slack.appToken ? 'socket mode' : 'http',
         workspaces: config.slack.mode.kind,
+        // Since the process started, and where the time went (ms): how fast a restart is, in every log.
+        readyMs: Math.round(process.uptime() * 1000),
+        phases: phases.done(),
       },
       'Thread is running',
     );
@@ -244,6 +257,20 @@ async function checkStoredInstallations(
     }
   }
   await checkInstallations(tokens, clientOptions, logger);
+}
+
+/** Start-up timing: the process's own boot and imports first, then each step of startThread. */
+function startPhases() {
+  const out: Record<string, number> = { boot: Math.round(process.uptime() * 1000) };
+  let last = performance.now();
+  return {
+    mark(name: string) {
+      const now = performance.now();
+      out[name] = Math.round(now - last);
+      last = now;
+    },
+    done: () => out,
+  };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Thread as an operator runs it: a real process (`npm start`, or `node dist/app/main.js`), its own embedded
+ * Thread as an operator runs it: a real process (`npm start`, or `node dist/app/thread.js`), its own embedded
  * PostgreSQL in a scratch data folder, signals and all. The compiled build is made once per test file.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -68,7 +68,7 @@ export async function spawnThread(slackApiUrl: string, botToken: string, options
   };
   const [cmd, args] =
     options.via === 'node'
-      ? [process.execPath, ['--enable-source-maps', 'dist/app/main.js']]
+      ? [process.execPath, ['--enable-source-maps', 'dist/app/thread.js']]
       : ['npm', ['start', '--silent']];
   const child = spawn(cmd, args, {
     env,

@@ -7,9 +7,10 @@
  */
 import { rootCertificates } from 'node:tls';
 import type { Client, FetchOptions } from '@microsoft/microsoft-graph-client';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { ProviderApiContext } from '../types.js';
 
+let trusted: string | undefined;
 let dispatcher: Agent | undefined;
 
 /**
@@ -19,7 +20,16 @@ let dispatcher: Agent | undefined;
  */
 export function trustGraphCertificates(pem: string | undefined): void {
   void dispatcher?.close();
-  dispatcher = pem ? new Agent({ connect: { ca: [...rootCertificates, pem] } }) : undefined;
+  dispatcher = undefined;
+  trusted = pem;
+}
+
+/** The dispatcher for the trusted certificates, made on first use (undici loads only when needed). */
+async function trustedDispatcher(): Promise<Agent | undefined> {
+  if (!trusted || dispatcher) return dispatcher;
+  const { Agent } = await import('undici');
+  dispatcher = new Agent({ connect: { ca: [...rootCertificates, trusted] } });
+  return dispatcher;
 }
 
 // The SDK is loaded on first use: Thread starts and idles without it.
@@ -28,6 +38,7 @@ export async function graphClient(ctx: ProviderApiContext): Promise<Client> {
     '@microsoft/microsoft-graph-client'
   );
   const base = new URL(ctx.apiUrl);
+  const dispatcher = await trustedDispatcher();
   return Client.initWithMiddleware({
     baseUrl: base.toString(),
     defaultVersion: 'v1.0',
