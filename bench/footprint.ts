@@ -111,7 +111,7 @@ export async function benchFootprint(): Promise<boolean> {
 
     // Thread on the embedded default, exactly as `npm start` runs it (node dist/app/thread.js).
     const env = { ...base, PORT: String(await freePort()), THREAD_DATA_DIR: path.join(scratch, 'data') };
-    const cmd = [process.execPath, '--enable-source-maps', 'dist/app/thread.js'];
+    const cmd = [process.execPath, 'dist/app/thread.js'];
     const first = await run(cmd, env);
     await first.stop();
     const warm = await run(cmd, env);

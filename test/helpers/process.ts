@@ -68,7 +68,7 @@ export async function spawnThread(slackApiUrl: string, botToken: string, options
   };
   const [cmd, args] =
     options.via === 'node'
-      ? [process.execPath, ['--enable-source-maps', 'dist/app/thread.js']]
+      ? [process.execPath, ['dist/app/thread.js']]
       : ['npm', ['start', '--silent']];
   const child = spawn(cmd, args, {
     env,
