@@ -74,10 +74,12 @@ export async function benchHelpAck() {
   }
 }
 
+/** `npm run bench` runs everything; `npm run bench -- footprint` (or help, refresh) one part. */
 async function main() {
-  const footprintOk = await benchFootprint();
-  await benchHelpAck();
-  await benchTokenRefresh();
+  const only = process.argv[2];
+  const footprintOk = !only || only === 'footprint' ? await benchFootprint() : true;
+  if (!only || only === 'help') await benchHelpAck();
+  if (!only || only === 'refresh') await benchTokenRefresh();
   if (!footprintOk) throw new Error('footprint: a budget was exceeded (see above)');
 }
 

@@ -67,9 +67,7 @@ export async function spawnThread(slackApiUrl: string, botToken: string, options
     ...options.env,
   };
   const [cmd, args] =
-    options.via === 'node'
-      ? [process.execPath, ['dist/app/thread.js']]
-      : ['npm', ['start', '--silent']];
+    options.via === 'node' ? [process.execPath, ['dist/app/thread.js']] : ['npm', ['start', '--silent']];
   const child = spawn(cmd, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
