@@ -1,5 +1,6 @@
 /** Driving the connect flow like a person would: command → link → consent → callback page. */
 import { afterAll, beforeAll } from 'vitest';
+import { shownPages } from '../emulators/issued-secrets.js';
 import type { OAuthEmulator } from '../emulators/oauth-provider.js';
 import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -21,7 +22,9 @@ export async function completeConsent(
   if (start.status !== 302) throw new Error(`start answered ${start.status}: ${await start.text()}`);
   const callbackUrl = await emulator.consent(start.headers.get('location')!, choice);
   const res = await fetch(callbackUrl, { redirect: 'manual' });
-  return { status: res.status, html: await res.text(), callbackUrl };
+  const html = await res.text();
+  shownPages.push(html);
+  return { status: res.status, html, callbackUrl };
 }
 
 export async function connectVia(app: TestApp, emulator: OAuthEmulator, provider: string, verb = 'connect') {

@@ -16,6 +16,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type EmulatorRequest, type EmulatorResponse, type RunningServer, serve } from './http.js';
+import { issuedSecret } from './issued-secrets.js';
 
 /**
  * What a refresh answers about the refresh token:
@@ -174,7 +175,7 @@ interface IssuedCode {
 
 export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuthEmulator> {
   const clientId = `${o.name}-client-${randomBytes(4).toString('hex')}`;
-  const clientSecret = `${o.name}-secret-${randomBytes(12).toString('hex')}`;
+  const clientSecret = issuedSecret(`${o.name}-secret-${randomBytes(12).toString('hex')}`);
   const issued = new Set<string>();
   const codes = new Map<string, IssuedCode>();
   const access = new Map<string, TokenRecord>();
@@ -196,7 +197,7 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
   const secret = (prefix: string) => {
     const v = `${prefix}_${o.name}_${randomBytes(16).toString('hex')}`;
     issued.add(v);
-    return v;
+    return issuedSecret(v);
   };
   const oauthError = (error: string, description: string, status = 400): EmulatorResponse => {
     const shaped = o.oauthError?.(error, description) ?? {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type EmulatorRequest, type EmulatorResponse, type RunningServer, serve } from './http.js';
+import { issuedSecret } from './issued-secrets.js';
 
 export interface SlackCall {
   method: string;
@@ -86,7 +87,7 @@ const LIMITS = {
 
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
   const teamId = options.teamId ?? 'T0TEAM1';
-  const botToken = options.botToken ?? `xoxb-${randomBytes(12).toString('hex')}`;
+  const botToken = issuedSecret(options.botToken ?? `xoxb-${randomBytes(12).toString('hex')}`);
   const users = new Map((options.users ?? DEFAULT_USERS).map((u) => [u.id, u]));
   const calls: SlackCall[] = [];
   const responses: { url: string; body: Record<string, unknown> }[] = [];

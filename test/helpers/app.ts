@@ -11,6 +11,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/app/config.js';
 import { captureStream, createLogger } from '../../src/app/logger.js';
 import { type RunningThread, startThread } from '../../src/app/server.js';
+import { issuedSecrets, shownPages } from '../emulators/issued-secrets.js';
 import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
 import {
   blockActionPayload,
@@ -21,7 +22,33 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from './slack-requests.js';
+import { dumpAllTables } from './table-dump.js';
 import { freshDatabaseUrl } from './test-database.js';
+
+/**
+ * Where the emulators' secrets show up in what this app produced: its log lines, every table, every Slack
+ * message and view it sent, and the pages browsers were shown. Names the secret by kind only.
+ */
+async function secretsShown(app: TestApp, thread: RunningThread): Promise<string[]> {
+  const places: Record<string, string> = {
+    logs: app.logs.join('\n'),
+    tables: await dumpAllTables(thread.services.database).catch(() => ''),
+    // What Thread sent Slack (the Authorization header aside; the install's code exchange carries Slack's
+    // own client secret by design).
+    'Slack messages': JSON.stringify(
+      app.slack.calls.filter((c) => c.method !== 'oauth.v2.access').map((c) => c.args),
+    ),
+    'response_url replies': JSON.stringify(app.slack.responses),
+    pages: shownPages.join('\n'),
+  };
+  const leaks: string[] = [];
+  for (const secret of issuedSecrets) {
+    for (const [where, text] of Object.entries(places)) {
+      if (text.includes(secret)) leaks.push(`${where} (${secret.slice(0, 12)}…)`);
+    }
+  }
+  return leaks;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -154,9 +181,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     until,
     async stop() {
+      const leaks = await secretsShown(app, thread);
       await thread.stop();
       if (!options.slack) await slack.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (leaks.length) throw new Error(`secrets an emulator issued were found in: ${leaks.join('; ')}`);
     },
   };
   return app;
