@@ -10,7 +10,6 @@
  * second process would — and the two meet only at the connection's row lock in Postgres.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Services } from '../src/app/services.js';
 import * as tokensA from '../src/domain/connections/tokens.js';
 import { connectionRow, connectVia } from '../test/connectors/helpers.js';

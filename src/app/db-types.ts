@@ -99,12 +99,6 @@ export interface ThreadAdminsTable {
   added_at: Generated<Date>;
 }
 
-export interface JobSlotsTable {
-  name: string;
-  slot: string;
-  claimed_at: Generated<Date>;
-}
-
 /** Slack requests already handled (replays, event retries): see app/slack-guard.ts. */
 export interface SlackRequestIdsTable {
   id: string;
@@ -114,7 +108,6 @@ export interface SlackRequestIdsTable {
 export interface DB {
   slack_request_ids: SlackRequestIdsTable;
   thread_admins: ThreadAdminsTable;
-  job_slots: JobSlotsTable;
   thread_vault: ThreadVaultTable;
   installations: InstallationsTable;
   connections: ConnectionsTable;
