@@ -6,54 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
-import { freePort, SIGNING_SECRET } from '../helpers/app.js';
-import {
-  buildOnce,
-  postmastersOn,
-  scratchDataDir,
-  spawnThread,
-  type ThreadProcess,
-} from '../helpers/process.js';
-import { eventBody, postSigned } from '../helpers/slack-requests.js';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/app.js';
+import { postmastersOn, scratchDataDir, useThreadProcesses } from '../helpers/process.js';
 
-let slack: SlackEmulator;
-const running: ThreadProcess[] = [];
-
-beforeAll(async () => {
-  buildOnce();
-  slack = await startSlackEmulator();
-}, 120_000);
-afterAll(async () => {
-  await slack.close();
-});
-afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    for (const pid of postmastersOn(p.dataDir)) process.kill(pid, 'SIGQUIT');
-  }
-});
-
-async function start(options: Parameters<typeof spawnThread>[2] = {}, token = slack.botToken) {
-  const p = await spawnThread(slack.apiUrl, token, options);
-  running.push(p);
-  return p;
-}
-
-async function ready(p: ThreadProcess): Promise<number> {
-  const started = Date.now();
-  await p.waitFor('/healthz 200', async () => (await p.healthz()) === 200, 30_000);
-  return Date.now() - started;
-}
-
-function _openHome(p: ThreadProcess) {
-  return postSigned(
-    `${p.url}/slack/events`,
-    eventBody(slack.teamId, { type: 'app_home_opened', user: 'UADMIN', channel: 'DHOME', tab: 'home' }),
-    { secret: SIGNING_SECRET, contentType: 'application/json' },
-  );
-}
+const procs = useThreadProcesses();
+const { start, ready } = procs;
 
 describe('start failures are one plain line', () => {
   it('a data folder Thread cannot write', async () => {
@@ -115,8 +73,7 @@ describe('start failures are one plain line', () => {
 
   it('Slack unreachable at start: keeps serving, says so once, retries', async () => {
     const closed = await freePort();
-    const p = await spawnThread(`http://127.0.0.1:${closed}/api/`, slack.botToken, { via: 'node' });
-    running.push(p);
+    const p = await start({ via: 'node' }, undefined, `http://127.0.0.1:${closed}/api/`);
     await ready(p);
     const said = () => p.logs().filter((l) => String(l.msg).includes('Slack is unreachable at'));
     await p.waitFor('the unreachable notice', () => said().length > 0);

@@ -6,49 +6,12 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/app/embedded/processes.js';
-import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
-import { SIGNING_SECRET } from '../helpers/app.js';
-import { buildOnce, postmastersOn, spawnThread, type ThreadProcess } from '../helpers/process.js';
-import { eventBody, postSigned } from '../helpers/slack-requests.js';
+import { postmastersOn, useThreadProcesses } from '../helpers/process.js';
 
-let slack: SlackEmulator;
-const running: ThreadProcess[] = [];
-
-beforeAll(async () => {
-  buildOnce();
-  slack = await startSlackEmulator();
-}, 120_000);
-afterAll(async () => {
-  await slack.close();
-});
-afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    for (const pid of postmastersOn(p.dataDir)) process.kill(pid, 'SIGQUIT');
-  }
-});
-
-async function start(options: Parameters<typeof spawnThread>[2] = {}, token = slack.botToken) {
-  const p = await spawnThread(slack.apiUrl, token, options);
-  running.push(p);
-  return p;
-}
-
-async function ready(p: ThreadProcess): Promise<number> {
-  const started = Date.now();
-  await p.waitFor('/healthz 200', async () => (await p.healthz()) === 200, 30_000);
-  return Date.now() - started;
-}
-
-function openHome(p: ThreadProcess) {
-  return postSigned(
-    `${p.url}/slack/events`,
-    eventBody(slack.teamId, { type: 'app_home_opened', user: 'UADMIN', channel: 'DHOME', tab: 'home' }),
-    { secret: SIGNING_SECRET, contentType: 'application/json' },
-  );
-}
+const procs = useThreadProcesses();
+const { start, ready, openHome } = procs;
 
 describe('npm start and signals', () => {
   it('SIGTERM to npm start: answers what is in flight, stops the embedded server, exits 0', async () => {
@@ -56,8 +19,8 @@ describe('npm start and signals', () => {
     await ready(p);
     const postmaster = p.postmasterPid();
     expect(postmaster && isAlive(postmaster)).toBe(true);
-    slack.slowNext('views.publish', 1500);
-    const before = slack.callsTo('views.publish').length;
+    procs.slack.slowNext('views.publish', 1500);
+    const before = procs.slack.callsTo('views.publish').length;
     expect((await openHome(p)).status).toBe(200); // acked; the dashboard publish is still running
     await new Promise((r) => setTimeout(r, 100));
     const signalledAt = Date.now();
@@ -65,7 +28,7 @@ describe('npm start and signals', () => {
     const exit = await p.exited;
     expect(exit.code).toBe(0);
     expect(exit.at - signalledAt).toBeLessThan(10_000);
-    const publish = slack.callsTo('views.publish')[before];
+    const publish = procs.slack.callsTo('views.publish')[before];
     expect(publish?.answeredAt).toBeDefined(); // the in-flight work finished before the exit
     expect(isAlive(postmaster!)).toBe(false);
     expect(postmastersOn(p.dataDir)).toEqual([]);
@@ -75,8 +38,8 @@ describe('npm start and signals', () => {
     const p = await start({ via: 'npm', detached: true });
     await ready(p);
     const postmaster = p.postmasterPid()!;
-    slack.slowNext('views.publish', 1500);
-    const before = slack.callsTo('views.publish').length;
+    procs.slack.slowNext('views.publish', 1500);
+    const before = procs.slack.callsTo('views.publish').length;
     expect((await openHome(p)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     process.kill(-p.child.pid!, 'SIGINT');
@@ -85,7 +48,7 @@ describe('npm start and signals', () => {
     expect(isAlive(postmaster)).toBe(true);
     const exit = await p.exited;
     expect(exit.code).toBe(0);
-    expect(slack.callsTo('views.publish')[before]?.answeredAt).toBeDefined();
+    expect(procs.slack.callsTo('views.publish')[before]?.answeredAt).toBeDefined();
     expect(p.logs().some((l) => String(l.msg).includes('slack listener failed'))).toBe(false);
     expect(postmastersOn(p.dataDir)).toEqual([]);
   });
@@ -93,7 +56,7 @@ describe('npm start and signals', () => {
   it('a second signal exits at once', async () => {
     const p = await start({ via: 'node' });
     await ready(p);
-    slack.slowNext('views.publish', 8000);
+    procs.slack.slowNext('views.publish', 8000);
     await openHome(p);
     await new Promise((r) => setTimeout(r, 100));
     p.child.kill('SIGTERM');

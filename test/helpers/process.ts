@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
 import { freePort, SIGNING_SECRET } from './app.js';
+import { eventBody, postSigned } from './slack-requests.js';
 
 export function buildOnce(): void {
   const r = spawnSync(process.execPath, ['scripts/build-if-needed.mjs'], { encoding: 'utf8' });
@@ -152,4 +155,58 @@ export function postmastersOn(dataDir: string): number[] {
 
 export function randomKey(): string {
   return randomBytes(32).toString('base64');
+}
+
+/**
+ * A test file's Thread processes: a Slack emulator for the file, every process and its embedded server
+ * killed after each test, and the small verbs the tests speak in.
+ */
+export function useThreadProcesses() {
+  let slack: SlackEmulator | undefined;
+  const running: ThreadProcess[] = [];
+  beforeAll(async () => {
+    buildOnce();
+    slack = await startSlackEmulator();
+  }, 120_000);
+  afterAll(async () => {
+    await slack?.close();
+  });
+  afterEach(async () => {
+    for (const p of running.splice(0)) {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      for (const pid of postmastersOn(p.dataDir)) process.kill(pid, 'SIGQUIT');
+    }
+  });
+  const procs = {
+    get slack(): SlackEmulator {
+      if (!slack) throw new Error('the Slack emulator starts in beforeAll');
+      return slack;
+    },
+    /** Thread against the file's Slack emulator (or `slackApiUrl`), cleaned up after the test. */
+    async start(options: SpawnOptions = {}, token?: string, slackApiUrl?: string): Promise<ThreadProcess> {
+      const p = await spawnThread(slackApiUrl ?? procs.slack.apiUrl, token ?? procs.slack.botToken, options);
+      running.push(p);
+      return p;
+    },
+    /** Waits for /healthz 200; returns how long that took. */
+    async ready(p: ThreadProcess): Promise<number> {
+      const started = Date.now();
+      await p.waitFor('/healthz 200', async () => (await p.healthz()) === 200, 30_000);
+      return Date.now() - started;
+    },
+    /** A signed app_home_opened event, as Slack sends it when someone opens the Home tab. */
+    openHome(p: ThreadProcess) {
+      return postSigned(
+        `${p.url}/slack/events`,
+        eventBody(procs.slack.teamId, {
+          type: 'app_home_opened',
+          user: 'UADMIN',
+          channel: 'DHOME',
+          tab: 'home',
+        }),
+        { secret: SIGNING_SECRET, contentType: 'application/json' },
+      );
+    },
+  };
+  return procs;
 }
