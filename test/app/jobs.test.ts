@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/app/db.js';
 import { type JobRunner, type JobSpec, startJobs } from '../../src/app/jobs.js';
 import { captureStream, createLogger } from '../../src/app/logger.js';
-import { startTestApp } from '../helpers/app.js';
+import { startTestApp, waitUntil } from '../helpers/app.js';
 import { freshDatabaseUrl } from '../helpers/test-database.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -31,16 +31,6 @@ async function instance(url: string, specs: JobSpec<unknown, never>[], clock = f
   return { jobs, logs, database };
 }
 
-async function until<T>(what: string, f: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('background jobs', () => {
   it('a failing job retries with backoff, then ends failed; every failure is a log line with the job id', async () => {
     const runs: number[] = [];
@@ -55,7 +45,11 @@ describe('background jobs', () => {
     };
     const { jobs, logs } = await instance(await freshDatabaseUrl(), [failing]);
     const id = (await jobs.send('always-fails', { n: 1 }))!;
-    await until('the failed state', async () => (await jobs.state('always-fails', id)) === 'failed', 30_000);
+    await waitUntil(
+      async () => (await jobs.state('always-fails', id)) === 'failed',
+      'the failed state',
+      30_000,
+    );
     expect(runs).toHaveLength(3);
     // pg-boss's backoff: retryDelay × 2^n / 2 plus up to as much again at random.
     expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(1000);
@@ -83,7 +77,7 @@ describe('background jobs', () => {
     const a = await instance(url, [spec('a')]);
     const b = await instance(url, [spec('b')]);
     for (let n = 0; n < 30; n++) await a.jobs.send('count', { n });
-    await until('30 runs', () => seen.length >= 30);
+    await waitUntil(() => seen.length >= 30, '30 runs', 20_000);
     await new Promise((r) => setTimeout(r, 1000)); // nothing runs twice later either
     expect(seen.sort()).toEqual(Array.from({ length: 30 }, (_, n) => `${n}`).sort());
     const ranOn = (l: ReturnType<typeof a.logs>) => l.filter((x) => x.msg === 'job done').length;
@@ -102,7 +96,7 @@ describe('background jobs', () => {
     });
     await instance(url, [tick('a')], true);
     await instance(url, [tick('b')], true);
-    await until('the first tick', () => fired.length > 0, 75_000);
+    await waitUntil(() => fired.length > 0, 'the first tick', 75_000);
     await new Promise((r) => setTimeout(r, 4000)); // both clocks have looked again by now
     expect(fired).toHaveLength(1);
   }, 90_000);
@@ -118,7 +112,11 @@ describe('background jobs', () => {
     ]);
     // Sending one by hand runs it through the real handler.
     const id = (await app.thread.jobs.send('prune'))!;
-    await until('prune done', async () => (await app.thread.jobs.state('prune', id)) === 'completed');
+    await waitUntil(
+      async () => (await app.thread.jobs.state('prune', id)) === 'completed',
+      'prune done',
+      20_000,
+    );
     expect(app.logs.some((l) => l.includes('"job":"prune"') && l.includes('"msg":"job done"'))).toBe(true);
   });
 });

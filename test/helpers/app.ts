@@ -50,6 +50,21 @@ async function secretsShown(app: TestApp, thread: RunningThread): Promise<string
   return leaks;
 }
 
+/** Waits until `predicate` holds (post-ack work and jobs are asynchronous); returns what it returned. */
+export async function waitUntil<T>(
+  predicate: () => T | Promise<T>,
+  what = 'condition',
+  timeoutMs = 5000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await predicate();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -122,16 +137,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const teamId = slack.teamId;
   const events = `${thread.url}/slack/events`;
 
-  const until = async <T>(predicate: () => T | Promise<T>, what = 'condition', timeoutMs = 5000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await predicate();
-      if (v) return v as NonNullable<T>;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 15));
-    }
-  };
-
   const app: TestApp = {
     thread,
     slack,
@@ -150,7 +155,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const res = await app.command(text, userId, { responseUrl });
       if (res.status !== 200) throw new Error(`command answered HTTP ${res.status}`);
       if (res.json && Object.keys(res.json).length) return res.json;
-      const reply = await until(
+      const reply = await waitUntil(
         () => slack.responses.find((r) => r.url === responseUrl),
         `reply to "${text}"`,
       );
@@ -176,10 +181,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const before = slack.callsTo('views.publish').length;
       const res = await app.event({ type: 'app_home_opened', user: userId, channel: 'DHOME', tab: 'home' });
       if (res.status !== 200) throw new Error(`app_home_opened answered HTTP ${res.status}`);
-      await until(() => slack.callsTo('views.publish').length > before, 'views.publish');
+      await waitUntil(() => slack.callsTo('views.publish').length > before, 'views.publish');
       return slack.homeOf(userId)!;
     },
-    until,
+    until: waitUntil,
     async stop() {
       const leaks = await secretsShown(app, thread);
       await thread.stop();
