@@ -416,6 +416,13 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       }
     }
     const pgdata = path.join(dataDir, 'postgres');
+    if (existsSync(path.join(dataDir, 'pgdata'))) {
+      log?.(
+        'warn',
+        'found the in-process database of an earlier Thread (pgdata/); it is no longer read — reconnect your tools, then delete it',
+        { folder: path.join(dataDir, 'pgdata') },
+      );
+    }
     const socketDir = socketDirFor(dataDir);
     ensureDir(socketDir, runAs, 0o700);
     await clearLeftover(pgdata, socketDir, bins.postgres, log);
