@@ -17,8 +17,9 @@ import { createLogger } from './logger.js';
 import type { RunningThread } from './server.js';
 import { SlackTokenRejectedError } from './slack-check.js';
 
+/** One plain line (or the config's list) and exit 1. Messages that already say "Thread …" stand alone. */
 function fail(message: string): never {
-  process.stderr.write(`Thread cannot start: ${message.replace(/^Thread cannot start: /, '')}\n`);
+  process.stderr.write(`${/^Thread /.test(message) ? message : `Thread cannot start: ${message}`}\n`);
   process.exit(1);
 }
 
