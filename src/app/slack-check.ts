@@ -80,10 +80,17 @@ export async function authTest(token: string, options: WebClientOptions): Promis
       return { kind: 'unreachable', reason: `Slack answered ${error}` };
     }
     // fetch wraps the socket error: "fetch failed" says nothing, its cause's code (ECONNREFUSED…) does.
-    const original = e.original as { code?: string; message?: string; cause?: { code?: string } } | undefined;
+    const original = e.original as
+      | { code?: string; message?: string; cause?: { code?: string; message?: string } }
+      | undefined;
     return {
       kind: 'unreachable',
-      reason: original?.cause?.code ?? original?.code ?? original?.message ?? (err as Error).message,
+      reason:
+        original?.cause?.code ??
+        original?.cause?.message ??
+        original?.code ??
+        original?.message ??
+        (err as Error).message,
     };
   }
 }
