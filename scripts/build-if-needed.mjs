@@ -46,8 +46,12 @@ try {
     );
     process.exit(0);
   }
-  process.stderr.write('thread: dist/ is missing; run `npm install` (with dev dependencies) to build it\n');
-  process.exit(1);
+  // `npm ci --omit=dev` runs `prepare` too: an install without TypeScript must not fail there, only say it.
+  const installing = process.env.npm_lifecycle_event === 'prepare';
+  process.stderr.write(
+    `thread: dist/ is missing and TypeScript is not installed; build with dev dependencies (npm ci && npm run build) before pruning them${installing ? '' : ' — cannot start'}\n`,
+  );
+  process.exit(installing ? 0 : 1);
 }
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
   stdio: 'inherit',
