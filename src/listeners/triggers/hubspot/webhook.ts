@@ -21,11 +21,20 @@ import type { WebhookHandler } from '../webhook-route.js';
 
 /** Portals already logged as unknown by this process: a portal that keeps sending is logged once. */
 const unknownPortalsLogged = new Set<string>();
+/** Bounds that memory: past it the set starts over (a few repeated lines beat unbounded growth). */
+const MAX_REMEMBERED_PORTALS = 10_000;
+let missingSecretLogged = false;
 
 export const hubspotWebhook: WebhookHandler = {
   provider: 'hubspot',
   async handle(services, request) {
     const secret = services.config.providers.HUBSPOT.clientSecret;
+    if (!secret && !missingSecretLogged) {
+      missingSecretLogged = true;
+      services.logger.warn(
+        'a HubSpot webhook arrived but HUBSPOT_CLIENT_SECRET is not set: refusing every one',
+      );
+    }
     if (
       !secret ||
       !validHubSpotSignature(secret, {
@@ -50,6 +59,7 @@ export const hubspotWebhook: WebhookHandler = {
     const teams = await teamsForAccounts(services, 'hubspot', portals);
     for (const portal of portals) {
       if (teams.has(portal) || unknownPortalsLogged.has(portal)) continue;
+      if (unknownPortalsLogged.size >= MAX_REMEMBERED_PORTALS) unknownPortalsLogged.clear();
       unknownPortalsLogged.add(portal);
       services.logger.warn({ portal }, 'HubSpot webhook for a portal no team has connected; ignored');
     }
