@@ -105,7 +105,40 @@ export interface SlackRequestIdsTable {
   seen_at: Generated<Date>;
 }
 
+/** Provider events accepted by a trigger listener (webhooks), normalized: see domain/triggers. */
+export interface TriggerEventsTable {
+  id: Generated<string>;
+  team_id: string;
+  provider: string;
+  event_id: string;
+  kind: string;
+  external_id: string;
+  payload: Json;
+  received_at: Generated<Date>;
+  processed_at: NullableTimestamp;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** Slack posts sent by the delivery job, once per (team, key): see domain/deliveries. */
+export interface DeliveriesTable {
+  id: Generated<string>;
+  team_id: string;
+  key: string;
+  channel: string;
+  payload: Json;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  slack_ts: string | null;
+  delivered_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  trigger_events: TriggerEventsTable;
+  deliveries: DeliveriesTable;
   slack_request_ids: SlackRequestIdsTable;
   thread_admins: ThreadAdminsTable;
   thread_vault: ThreadVaultTable;

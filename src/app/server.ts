@@ -17,6 +17,7 @@ import { installCallbackOptions } from '../listeners/http/install.js';
 import { oauthRouter } from '../listeners/http/oauth.js';
 import { JOB_SPECS } from '../listeners/jobs/index.js';
 import { registerSlackListeners } from '../listeners/slack/index.js';
+import { webhooks } from '../listeners/triggers/index.js';
 import type { Config } from './config.js';
 import { openDatabase, ping } from './db.js';
 import { DatabaseHealth } from './db-health.js';
@@ -56,6 +57,9 @@ export interface RunningThread {
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
+
+/** Clients for queued work (`rateLimits: 'reject'`): a 429 throws with its Retry-After; no retries. */
+const REJECT_RATE_LIMITS = { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
 
 /** How long a graceful stop may take in all, before it closes what is left. */
 const STOP_BUDGET_MS = 9000;
@@ -100,6 +104,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       config.slack.mode.kind === 'single'
         ? {
             client: new WebClient(config.slack.mode.botToken, clientOptions),
+            rejecting: new WebClient(config.slack.mode.botToken, { ...clientOptions, ...REJECT_RATE_LIMITS }),
             identity: new SingleWorkspaceIdentity(config.slack.mode.botToken, clientOptions, logger),
           }
         : undefined;
@@ -127,14 +132,15 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
           return jobs.send(name, data, sendOptions);
         },
       },
-      async slackClient(teamId) {
-        if (single) return single.client;
+      async slackClient(teamId, { rateLimits = 'wait' } = {}) {
+        const options = rateLimits === 'wait' ? clientOptions : { ...clientOptions, ...REJECT_RATE_LIMITS };
+        if (single) return rateLimits === 'wait' ? single.client : single.rejecting;
         const installation = await installationStore!.fetchInstallation({
           teamId,
           enterpriseId: undefined,
           isEnterpriseInstall: false,
         });
-        return new WebClient(installation.bot?.token, clientOptions);
+        return new WebClient(installation.bot?.token, options);
       },
     };
 
@@ -148,7 +154,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       );
     }
 
-    const http = createHttpApp(services, { oauth: oauthRouter(services) });
+    const http = createHttpApp(services, { oauth: oauthRouter(services), webhooks: webhooks(services) });
     const authorize: Authorize<boolean> | undefined = single
       ? async () => {
           const id = await single.identity.get();

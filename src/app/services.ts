@@ -28,7 +28,16 @@ export interface Services {
   /** Single-workspace mode: the bot token's workspace and bot user, from Slack's auth.test. */
   botIdentity?: () => Promise<BotIdentity>;
   /** A Web API client authorized for a workspace, for work outside a Slack request (DMs, Home refresh). */
-  slackClient(teamId: string): Promise<WebClient>;
+  slackClient(teamId: string, options?: SlackClientOptions): Promise<WebClient>;
+}
+
+export interface SlackClientOptions {
+  /**
+   * `reject`: a 429 throws at once (with its Retry-After) and nothing is retried inside the client, so a
+   * queued job can reschedule itself instead of holding a worker, and a post is never sent twice by a
+   * retry. The default client waits out 429s and retries server errors.
+   */
+  rateLimits?: 'wait' | 'reject';
 }
 
 export class InflightTracker {

@@ -1,7 +1,14 @@
 /** Every background job Thread runs. The app wires them to pg-boss (`src/app/jobs.ts`). */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
+import { deliverJob } from './deliver.js';
 import { pruneJob } from './prune.js';
 import { refreshTokensJob } from './refresh-tokens.js';
+import { triggerEventJob } from './trigger-event.js';
 
-export const JOB_SPECS: readonly JobSpec<Services, never>[] = [refreshTokensJob, pruneJob];
+export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
+  refreshTokensJob,
+  pruneJob,
+  triggerEventJob,
+  deliverJob,
+];

@@ -1,0 +1,125 @@
+/**
+ * Trigger events: what a provider told Thread (a deal entered a stage), already normalized by its
+ * listener, stored once per provider event and processed from the job queue.
+ *
+ * `onTriggerEvent` is the seam the handoff workflow plugs into; today it only records the event.
+ */
+import { sql } from 'kysely';
+import type { Services } from '../../app/services.js';
+import type { NormalizedTriggerEvent } from '../../providers/hubspot/webhook.js';
+
+export type TriggerEvent = NormalizedTriggerEvent;
+
+export interface IncomingTriggerEvent {
+  teamId: string;
+  provider: string;
+  /** The provider's id for this event (retries repeat it): the dedupe key. */
+  eventId: string;
+  event: TriggerEvent;
+}
+
+/** Processed events are kept this long (HubSpot stops retrying a delivery within about a day). */
+export const TRIGGER_EVENT_RETENTION_DAYS = 30;
+
+/**
+ * Stores the events not seen before and returns their row ids; an event already stored (a provider's
+ * retry of the same delivery) returns nothing, so it is never queued twice.
+ */
+export async function recordTriggerEvents(
+  services: Services,
+  events: readonly IncomingTriggerEvent[],
+): Promise<string[]> {
+  if (!events.length) return [];
+  const rows = await services.db
+    .insertInto('trigger_events')
+    .values(
+      events.map(({ teamId, provider, eventId, event }) => {
+        const { kind, externalId, ...fields } = event;
+        return {
+          team_id: teamId,
+          provider,
+          event_id: eventId,
+          kind,
+          external_id: externalId,
+          payload: JSON.stringify(fields),
+        };
+      }),
+    )
+    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Undoes recordTriggerEvents for rows whose job could not be queued, so the provider's retry stores them again. */
+export async function forgetTriggerEvents(services: Services, ids: readonly string[]): Promise<void> {
+  if (ids.length) await services.db.deleteFrom('trigger_events').where('id', 'in', ids).execute();
+}
+
+/** Which team connected a provider account (HubSpot portal id = the connection's external account id). */
+export async function teamsForAccounts(
+  services: Services,
+  provider: string,
+  accountIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (!accountIds.length) return new Map();
+  const rows = await services.db
+    .selectFrom('connections')
+    .select(['team_id', 'external_account_id'])
+    .where('provider', '=', provider)
+    .where('status', '<>', 'available')
+    .where('external_account_id', 'in', accountIds)
+    // One portal connected by two workspaces: the first to connect it receives its events.
+    .orderBy('connected_at', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.external_account_id!, r.team_id]));
+}
+
+/** The job's work: hand one stored event to the workflow seam, once. */
+export async function processTriggerEvent(
+  services: Services,
+  id: string,
+): Promise<'processed' | 'already processed' | 'gone'> {
+  const row = await services.db
+    .selectFrom('trigger_events')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return 'gone';
+  if (row.processed_at) return 'already processed';
+  const event = {
+    ...(row.payload as Omit<TriggerEvent, 'kind' | 'externalId'>),
+    kind: row.kind,
+    externalId: row.external_id,
+  } as TriggerEvent;
+  await onTriggerEvent(services, { teamId: row.team_id, provider: row.provider, event });
+  await services.db
+    .updateTable('trigger_events')
+    .set({ processed_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+  return 'processed';
+}
+
+/**
+ * Where a trigger starts the handoff workflow. For now it records that the event arrived; the workflow
+ * (issue 8, item 4) replaces the body, keeping this signature.
+ */
+export async function onTriggerEvent(
+  services: Services,
+  input: { teamId: string; provider: string; event: TriggerEvent },
+): Promise<void> {
+  services.logger.info(
+    { team: input.teamId, provider: input.provider, ...input.event },
+    'trigger event received (no workflow consumes it yet)',
+  );
+}
+
+export async function pruneTriggerEvents(services: Services, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - TRIGGER_EVENT_RETENTION_DAYS * 24 * 3600 * 1000);
+  const r = await services.db
+    .deleteFrom('trigger_events')
+    .where('received_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

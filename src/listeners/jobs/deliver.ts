@@ -1,0 +1,13 @@
+/** Posts one queued Slack delivery (see domain/deliveries: once per key, paced, Retry-After honoured). */
+import type { JobSpec } from '../../app/jobs.js';
+import type { Services } from '../../app/services.js';
+import { DELIVER_JOB, deliver } from '../../domain/deliveries/deliveries.js';
+
+const RETRY_LIMIT = 5;
+
+export const deliverJob: JobSpec<Services, { id: string }> = {
+  name: DELIVER_JOB,
+  retryLimit: RETRY_LIMIT,
+  retryDelaySeconds: 5,
+  run: (services, data, meta) => deliver(services, data.id, { lastTry: meta.attempt > RETRY_LIMIT }),
+};
