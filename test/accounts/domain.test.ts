@@ -145,6 +145,7 @@ describe('templates', () => {
       'UADMIN',
     );
     expect(edited.version).toBe(2);
+    await expect(editTemplate(db, template.templateId, [], 'UADMIN')).rejects.toThrow(/at least one/);
 
     expect(await milestonesOf(before)).toEqual(snapshot);
     const old = await db

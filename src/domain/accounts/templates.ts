@@ -82,6 +82,11 @@ export async function editTemplate(
   milestones: readonly TemplateMilestone[],
   by: string,
 ): Promise<TemplateVersion> {
+  // Checked here, not only in a form: a version is forever, and applying one copies it onto accounts.
+  if (!milestones.length) throw new Error('a template needs at least one milestone');
+  if (milestones.some((m) => !m.name.trim() || !Number.isInteger(m.duration_days) || m.duration_days < 0)) {
+    throw new Error('each milestone needs a name and a whole number of days (0 or more)');
+  }
   return db.transaction().execute(async (trx) => {
     // The row lock orders concurrent edits, so each gets its own version number.
     const t = await trx
