@@ -10,7 +10,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
-import { OPEN_STAGES } from './stages.js';
+import { openAccountCounts } from './stages.js';
 
 export type AssignResult =
   | { outcome: 'assigned'; csmUserId: string; via: 'owner-map' | 'round-robin' }
@@ -51,19 +51,11 @@ export async function assignCsm(db: Kysely<DB>, accountId: string): Promise<Assi
 
     let chosen: string | undefined = mapped?.csm_user_id;
     if (!chosen && pool.length) {
-      const loads = await trx
-        .selectFrom('accounts')
-        .select(['csm_user_id', (eb) => eb.fn.countAll<number>().as('open')])
-        .where('team_id', '=', account.team_id)
-        .where(
-          'csm_user_id',
-          'in',
-          pool.map((p) => p.user_id),
-        )
-        .where('stage', 'in', OPEN_STAGES)
-        .groupBy('csm_user_id')
-        .execute();
-      const open = new Map(loads.map((l) => [l.csm_user_id, l.open]));
+      const open = await openAccountCounts(
+        trx,
+        account.team_id,
+        pool.map((p) => p.user_id),
+      );
       chosen = pool
         .filter((p) => (open.get(p.user_id) ?? 0) < p.capacity)
         .sort(

@@ -1,7 +1,7 @@
 /** The team's CSM pool: who takes new accounts, and how many open ones each may carry. */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../app/db-types.js';
-import { OPEN_STAGES } from './stages.js';
+import { openAccountCounts } from './stages.js';
 
 /** When `/thread csm add` names no capacity: a typical CSM's concurrent onboardings. */
 export const DEFAULT_CAPACITY = 10;
@@ -52,24 +52,24 @@ export async function removeCsm(db: Kysely<DB>, teamId: string, userId: string):
 }
 
 export async function csmPool(db: Kysely<DB>, teamId: string): Promise<PoolMember[]> {
-  return db
-    .selectFrom('csm_pool as p')
-    .select((eb) => [
-      'p.user_id as userId',
-      'p.capacity',
-      'p.last_assigned_at as lastAssignedAt',
-      eb
-        .selectFrom('accounts as a')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .whereRef('a.team_id', '=', 'p.team_id')
-        .whereRef('a.csm_user_id', '=', 'p.user_id')
-        .where('a.stage', 'in', OPEN_STAGES)
-        .as('open'),
-    ])
-    .where('p.team_id', '=', teamId)
-    .where('p.active', '=', true)
-    .orderBy('p.added_at')
-    .execute() as Promise<PoolMember[]>;
+  const pool = await db
+    .selectFrom('csm_pool')
+    .select(['user_id', 'capacity', 'last_assigned_at'])
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .orderBy('added_at')
+    .execute();
+  const open = await openAccountCounts(
+    db,
+    teamId,
+    pool.map((p) => p.user_id),
+  );
+  return pool.map((p) => ({
+    userId: p.user_id,
+    capacity: p.capacity,
+    open: open.get(p.user_id) ?? 0,
+    lastAssignedAt: p.last_assigned_at,
+  }));
 }
 
 /** "Deals this CRM owner closes go to this CSM." */
