@@ -78,7 +78,7 @@ describe('/thread csm', () => {
     expect(list).toContain('@mo — 1/3 open accounts');
     expect(list).toContain('@omar — 0/10 open accounts');
     expect((await reply('csm add <@UMEMBER|mo.member> 1')).text).toBe(
-      '@mo can now carry up to 1 open accounts.',
+      '@mo can now carry up to 1 open account.',
     );
     expect((await reply('csm list')).text).toContain('@mo — 1/1 open accounts (full)');
     expect((await reply('csm remove <@UMEMBER|mo.member>')).text).toContain(

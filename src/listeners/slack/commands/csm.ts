@@ -60,7 +60,7 @@ export const csmCommand: Subcommand = {
     return text(
       added
         ? `<@${target}> is in the CSM pool and will take new accounts, up to ${capacity} open at a time.`
-        : `<@${target}> can now carry up to ${capacity} open accounts.`,
+        : `<@${target}> can now carry up to ${capacity} open account${capacity === 1 ? '' : 's'}.`,
     );
   },
 };
