@@ -136,6 +136,90 @@ export interface DeliveriesTable {
   updated_at: Timestamp;
 }
 
+export type AccountSource = 'hubspot' | 'salesforce' | 'notion' | 'manual';
+export type AccountStage = 'new' | 'onboarding' | 'live' | 'closed';
+export type MilestoneStatus = 'pending' | 'in_progress' | 'done' | 'skipped';
+type NullableDate = ColumnType<string | null, string | null | undefined, string | null>;
+/** `numeric` comes back from pg as a string (exact), and goes in as one. */
+type Numeric = ColumnType<string | null, string | number | null | undefined, string | number | null>;
+
+export interface TemplatesTable {
+  id: Generated<string>;
+  team_id: string;
+  name: string;
+  is_default: Generated<boolean>;
+  current_version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+/** One milestone of a template version, as stored in template_versions.milestones. */
+export interface TemplateMilestone {
+  name: string;
+  description: string;
+  duration_days: number;
+}
+
+export interface TemplateVersionsTable {
+  template_id: string;
+  version: number;
+  milestones: ColumnType<TemplateMilestone[], string, string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AccountsTable {
+  id: Generated<string>;
+  team_id: string;
+  name: string;
+  domain: string | null;
+  amount: Numeric;
+  currency: string | null;
+  /** A calendar day, 'YYYY-MM-DD' (pg's date parser is turned off in app/db.ts). */
+  close_date: NullableDate;
+  source: AccountSource;
+  external_id: string;
+  crm_owner_id: string | null;
+  ae_email: string | null;
+  ae_name: string | null;
+  csm_user_id: string | null;
+  customer_channel_id: string | null;
+  stage: ColumnType<AccountStage, AccountStage | undefined, AccountStage>;
+  template_id: string | null;
+  template_version: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface AccountMilestonesTable {
+  id: Generated<string>;
+  account_id: string;
+  position: number;
+  name: string;
+  description: Generated<string>;
+  due_date: string;
+  status: ColumnType<MilestoneStatus, MilestoneStatus | undefined, MilestoneStatus>;
+  completed_at: NullableTimestamp;
+}
+
+export interface CsmPoolTable {
+  team_id: string;
+  user_id: string;
+  capacity: number;
+  active: Generated<boolean>;
+  last_assigned_at: NullableTimestamp;
+  added_by: string | null;
+  added_at: Generated<Date>;
+}
+
+export interface CrmOwnerCsmMapTable {
+  team_id: string;
+  source: AccountSource;
+  owner_id: string;
+  csm_user_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
@@ -147,9 +231,16 @@ export interface DB {
   oauth_states: OauthStatesTable;
   integration_logs: IntegrationLogsTable;
   thread_migrations: ThreadMigrationsTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
+  accounts: AccountsTable;
+  account_milestones: AccountMilestonesTable;
+  csm_pool: CsmPoolTable;
+  crm_owner_csm_map: CrmOwnerCsmMapTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;
 export type NewConnection = Insertable<ConnectionsTable>;
 export type ConnectionUpdate = Updateable<ConnectionsTable>;
 export type IntegrationLog = Selectable<IntegrationLogsTable>;
+export type Account = Selectable<AccountsTable>;

@@ -43,6 +43,8 @@ export class DatabaseUnreachableError extends Error {
 
 // int8 (count(*), bigint) as JS numbers: our counts never approach 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
+// date as the 'YYYY-MM-DD' it is: pg's default makes a Date at local midnight, a different day in some zones.
+pg.types.setTypeParser(1082, (v) => v);
 
 export interface OpenOptions {
   databaseUrl?: string;

@@ -7,6 +7,11 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Command text as the person typed it: Slack sends a typed `<`, `>` and `&` as entities. */
+export function asTyped(commandText: string): string {
+  return commandText.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /**
  * Something a person typed, quoted back in a message: the one way user input is echoed. Slack's own
  * escaping of command text (`&lt;` for a typed `<`) is undone, the text is cut to `max` characters,
@@ -14,7 +19,7 @@ export function escapeText(text: string): string {
  * `<@U123>` mentions no one, `<http://x|y>` links nowhere and `*b*` stays as typed.
  */
 export function quoteInput(input: string, max = 40): string {
-  const typed = input.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const typed = asTyped(input);
   const cut = typed.length > max ? `${typed.slice(0, max)}…` : typed;
   return `\`${escapeText(cut.replace(/`/g, "'"))}\``;
 }

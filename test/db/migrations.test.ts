@@ -33,6 +33,12 @@ describe.each(backends())('migrations on $name', (backend) => {
       'oauth_states.code_verifier_sealed',
       'installations.bot_token_secret_id',
       'integration_logs.detail',
+      'accounts.template_version',
+      'accounts.crm_owner_id',
+      'template_versions.milestones',
+      'account_milestones.due_date',
+      'csm_pool.last_assigned_at',
+      'crm_owner_csm_map.csm_user_id',
     ]) {
       expect(have).toContain(needed);
     }

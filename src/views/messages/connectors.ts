@@ -85,8 +85,9 @@ export function testResultMessage(
   return text(`⚠️ *${p.name}* test failed: *${escapeText(result.title)}*. ${escapeText(result.fix)}${detail}`);
 }
 
-export function refusalMessage(action: string, helpers: string): SlackMessage {
+/** `see`: the command that shows where things stand, which anyone may run. */
+export function refusalMessage(action: string, helpers: string, see = '/thread status'): SlackMessage {
   return text(
-    `Sorry — only workspace admins and Thread admins can ${action}. ${helpers} — or see where things stand with \`/thread status\`.`,
+    `Sorry — only workspace admins and Thread admins can ${action}. ${helpers} — or see where things stand with \`${see}\`.`,
   );
 }

@@ -6,10 +6,8 @@ import {
   whoCanHelp,
 } from '../../../domain/connections/permissions.js';
 import { refusalMessage, text } from '../../../views/messages/connectors.js';
+import { mentionedUser } from '../people.js';
 import type { Subcommand } from './subcommand.js';
-
-/** Slack escapes a mention in command text as <@U123|name> (should_escape in the manifest). */
-const MENTION = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/;
 
 export const adminsCommand: Subcommand = {
   name: 'admins',
@@ -28,7 +26,7 @@ export const adminsCommand: Subcommand = {
     }
     if (action !== 'add' && action !== 'remove')
       return text('Use `/thread admins list`, `add @person` or `remove @person`.');
-    const target = who?.match(MENTION)?.[1];
+    const target = mentionedUser(who);
     if (!target) return text(`Mention the person: \`/thread admins ${action} @dana\`.`);
     if (!(await canManage(services, teamId, userId))) {
       return refusalMessage('change Thread admins', whoCanHelp(await threadAdmins(services, teamId)));

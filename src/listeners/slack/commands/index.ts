@@ -6,8 +6,11 @@ import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { didYouMean } from '../../../lib/did-you-mean.js';
 import { unknownCommandMessage } from '../../../views/messages/help.js';
+import { accountCommand } from './account.js';
+import { accountsCommand } from './accounts.js';
 import { adminsCommand } from './admins.js';
 import { connectCommand } from './connect.js';
+import { csmCommand } from './csm.js';
 import { disconnectCommand } from './disconnect.js';
 import { helpCommand } from './help.js';
 import { statusCommand } from './status.js';
@@ -24,6 +27,9 @@ export function subcommands(): Subcommand[] {
     connectCommand(true),
     disconnectCommand,
     adminsCommand,
+    accountsCommand,
+    accountCommand,
+    csmCommand,
   ];
   list.push(helpCommand(() => list));
   return list;

@@ -1,0 +1,126 @@
+/**
+ * What `/thread accounts` and `/thread account <name>` show: each account with its milestone progress,
+ * and one account in full. Shaped for the views (plain values, no rows).
+ */
+import { type Kysely, sql } from 'kysely';
+import type { AccountStage, DB, MilestoneStatus } from '../../app/db-types.js';
+
+export interface AccountSummary {
+  name: string;
+  stage: AccountStage;
+  csmUserId: string | null;
+  /** Milestones done (or skipped) out of all. */
+  done: number;
+  total: number;
+}
+
+export interface AccountDetail extends AccountSummary {
+  source: string;
+  domain: string | null;
+  amount: string | null;
+  currency: string | null;
+  closeDate: string | null;
+  aeName: string | null;
+  aeEmail: string | null;
+  template: { name: string; version: number } | null;
+  milestones: { name: string; dueDate: string; status: MilestoneStatus; completedAt: Date | null }[];
+}
+
+function summaries(db: Kysely<DB>, teamId: string) {
+  return db
+    .selectFrom('accounts as a')
+    .leftJoin('account_milestones as m', 'm.account_id', 'a.id')
+    .select([
+      'a.id',
+      'a.name',
+      'a.stage',
+      'a.csm_user_id as csmUserId',
+      sql<number>`count(m.id) filter (where m.status in ('done', 'skipped'))::int`.as('done'),
+      sql<number>`count(m.id)::int`.as('total'),
+    ])
+    .where('a.team_id', '=', teamId)
+    .groupBy('a.id');
+}
+
+/** Every account of the team, open ones first, then by name. */
+export async function accountSummaries(db: Kysely<DB>, teamId: string): Promise<AccountSummary[]> {
+  const rows = await summaries(db, teamId)
+    .orderBy(sql`a.stage in ('live', 'closed')`)
+    .orderBy(sql`lower(a.name)`)
+    .execute();
+  return rows.map(({ id: _id, ...summary }) => summary);
+}
+
+export type AccountLookup =
+  | { found: 'one'; account: AccountDetail }
+  | { found: 'none' }
+  | { found: 'several'; names: string[]; total: number };
+
+/** How many of several matches a reply names before "and N more". */
+const SHOWN_MATCHES = 10;
+
+/**
+ * An account by what a person typed: the exact name (any case) if one has it, else the accounts whose
+ * name contains it. Several matches are listed, never guessed between.
+ */
+export async function findAccount(db: Kysely<DB>, teamId: string, typed: string): Promise<AccountLookup> {
+  const wanted = typed.trim().toLowerCase();
+  const exact = await summaries(db, teamId).where(sql`lower(a.name)`, '=', wanted).execute();
+  const matches = exact.length
+    ? exact
+    : await summaries(db, teamId)
+        // strpos, not LIKE: a typed % or _ is a character to find, not a wildcard.
+        .where(sql`strpos(lower(a.name), ${wanted})`, '>', 0)
+        .orderBy(sql`lower(a.name)`)
+        .execute();
+  if (!matches.length) return { found: 'none' };
+  if (matches.length > 1) {
+    return {
+      found: 'several',
+      names: matches.slice(0, SHOWN_MATCHES).map((m) => m.name),
+      total: matches.length,
+    };
+  }
+  const summary = matches[0]!;
+  const account = await db
+    .selectFrom('accounts as a')
+    .leftJoin('templates as t', 't.id', 'a.template_id')
+    .select([
+      'a.source',
+      'a.domain',
+      'a.amount',
+      'a.currency',
+      'a.close_date',
+      'a.ae_name',
+      'a.ae_email',
+      't.name as template_name',
+      'a.template_version',
+    ])
+    .where('a.id', '=', summary.id)
+    .executeTakeFirstOrThrow();
+  const milestones = await db
+    .selectFrom('account_milestones')
+    .select(['name', 'due_date as dueDate', 'status', 'completed_at as completedAt'])
+    .where('account_id', '=', summary.id)
+    .orderBy('position')
+    .execute();
+  const { id: _id, ...rest } = summary;
+  return {
+    found: 'one',
+    account: {
+      ...rest,
+      source: account.source,
+      domain: account.domain,
+      amount: account.amount,
+      currency: account.currency,
+      closeDate: account.close_date,
+      aeName: account.ae_name,
+      aeEmail: account.ae_email,
+      template:
+        account.template_name && account.template_version
+          ? { name: account.template_name, version: account.template_version }
+          : null,
+      milestones,
+    },
+  };
+}
