@@ -101,7 +101,7 @@ describe('background jobs', () => {
     expect(fired).toHaveLength(1);
   }, 90_000);
 
-  it("Thread's own jobs are scheduled in the database: token refresh every 5 minutes, pruning daily", async () => {
+  it("Thread's own jobs are scheduled in the database: token refresh, pruning, the sweep", async () => {
     const app = await startTestApp();
     cleanups.push(() => app.stop());
     const rows = await sql<{ name: string; cron: string; timezone: string }>`
@@ -109,6 +109,7 @@ describe('background jobs', () => {
     expect(rows.rows).toEqual([
       { name: 'prune', cron: '17 3 * * *', timezone: 'UTC' },
       { name: 'refresh-tokens', cron: '*/5 * * * *', timezone: 'UTC' },
+      { name: 'sweep', cron: '*/10 * * * *', timezone: 'UTC' },
     ]);
     // Sending one by hand runs it through the real handler.
     const id = (await app.thread.jobs.send('prune'))!;

@@ -4,6 +4,7 @@ import type { Services } from '../../app/services.js';
 import { deliverJob } from './deliver.js';
 import { pruneJob } from './prune.js';
 import { refreshTokensJob } from './refresh-tokens.js';
+import { sweepJob } from './sweep.js';
 import { triggerEventJob } from './trigger-event.js';
 
 export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
@@ -11,4 +12,5 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   pruneJob,
   triggerEventJob,
   deliverJob,
+  sweepJob,
 ];

@@ -1,8 +1,12 @@
-/** Daily: delete what Thread promises not to keep (old integration logs, spent OAuth states, old trigger events). */
+/**
+ * Daily: delete what Thread promises not to keep (old integration logs, spent OAuth states, old trigger
+ * events, finished deliveries after 30 days).
+ */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
 import { pruneLogs } from '../../domain/connections/logs.js';
 import { pruneStates } from '../../domain/connections/oauth-states.js';
+import { pruneDeliveries } from '../../domain/recovery/stuck-work.js';
 import { pruneTriggerEvents } from '../../domain/triggers/events.js';
 
 export const pruneJob: JobSpec<Services> = {
@@ -14,5 +18,6 @@ export const pruneJob: JobSpec<Services> = {
     logs: await pruneLogs(services),
     states: await pruneStates(services),
     triggerEvents: await pruneTriggerEvents(services),
+    deliveries: await pruneDeliveries(services),
   }),
 };

@@ -1,0 +1,22 @@
+/** Every 10 minutes: rows whose job never ran (a crash between storing and queueing) go back to their job. */
+import type { JobSpec } from '../../app/jobs.js';
+import type { Services } from '../../app/services.js';
+import { DELIVER_JOB } from '../../domain/deliveries/deliveries.js';
+import { stuckDeliveries, stuckTriggerEvents } from '../../domain/recovery/stuck-work.js';
+import { triggerEventJob } from './trigger-event.js';
+
+export const SWEEP_JOB = 'sweep';
+
+export const sweepJob: JobSpec<Services> = {
+  name: SWEEP_JOB,
+  schedule: '*/10 * * * *',
+  retryLimit: 0, // the next round comes in ten minutes
+  run: async (services) => {
+    const events = await stuckTriggerEvents(services);
+    const deliveries = await stuckDeliveries(services);
+    // A singleton key per row: a sweep that overlaps a job already queued for it adds nothing.
+    for (const id of events) await services.jobs.send(triggerEventJob.name, { id }, { singletonKey: id });
+    for (const id of deliveries) await services.jobs.send(DELIVER_JOB, { id }, { singletonKey: id });
+    return { events: events.length, deliveries: deliveries.length };
+  },
+};
