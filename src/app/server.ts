@@ -30,6 +30,7 @@ import { migrate } from './migrate.js';
 import { BOT_SCOPES } from './scopes.js';
 import { InflightTracker, type Services } from './services.js';
 import { checkInstallations, SingleWorkspaceIdentity } from './slack-check.js';
+import { socketEventDedupe } from './slack-guard.js';
 import { tenantMiddleware } from './tenant.js';
 import { loadKeyring, TokenVault } from './vault.js';
 
@@ -342,6 +343,7 @@ function createBoltApp(
     const authorize = { authorize: singleAuthorize ?? receiver.installer!.authorize };
     app = new App({ ...authorize, receiver: socket, socketMode: true, logger, clientOptions });
     app.use(tenantMiddleware(services)); // over HTTP, slack-guard.ts checks this before Bolt
+    app.use(socketEventDedupe(services)); // likewise the event retries
   } else {
     // Multi-workspace: Bolt authorizes through the receiver's installer (our installation store).
     app = new App({

@@ -15,6 +15,7 @@
  * Then Bolt gets the raw body (`req.rawBody`, which its receiver reads instead of the stream).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import express, { type RequestHandler } from 'express';
 import type { Services } from './services.js';
 import { installedCheck, NOT_INSTALLED, type Workspace } from './tenant.js';
@@ -175,6 +176,19 @@ function interactivityWorkspace(p: Obj): Workspace {
   };
 }
 
+/**
+ * Socket Mode's half of the dedupe, as Bolt middleware: Slack retries an event it thinks went unanswered
+ * with a new envelope but the same `event_id` — handled once, under the same id as over HTTP.
+ */
+export function socketEventDedupe(services: Services): Middleware<AnyMiddlewareArgs> {
+  const seen = seenRequests(services);
+  return async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !(await seen.first(`event:${eventId}`))) return;
+    await next();
+  };
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -184,7 +198,7 @@ function parseJson(text: string): unknown {
 }
 
 /** Request ids seen recently, in the database; old ones are pruned now and then by whoever is here. */
-function seenRequests(services: Services) {
+export function seenRequests(services: Services) {
   let lastPrune = 0;
   const prune = async () => {
     await services.db

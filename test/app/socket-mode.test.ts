@@ -49,6 +49,23 @@ describe('Socket Mode', () => {
     expect(blocksToText(app.slack.homeOf('UMEMBER')!.blocks as unknown[])).toContain('Thread — Connectors');
   });
 
+  it("handles Slack's retry of an event once (same event_id), as over HTTP", async () => {
+    const envelope = {
+      team_id: app.teamId,
+      api_app_id: 'A0THREAD',
+      type: 'event_callback',
+      event_id: 'EvRetried',
+      event: { type: 'app_home_opened', user: 'URETRY', channel: 'D2', tab: 'home' },
+      authorizations: [{ team_id: app.teamId, user_id: 'UBOT', is_bot: true }],
+    };
+    await app.slack.socketDeliver('events_api', envelope);
+    await app.until(() => app.slack.homeOf('URETRY'), 'Home published');
+    await app.slack.socketDeliver('events_api', envelope); // Slack's retry: a new envelope, the same event
+    await new Promise((r) => setTimeout(r, 300));
+    const publishes = app.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'URETRY');
+    expect(publishes).toHaveLength(1);
+  });
+
   it('tells a workspace Thread is not installed in so, and runs nothing for it', async () => {
     const responseUrl = app.slack.responseUrl();
     const ack = await app.slack.socketDeliver('slash_commands', {
