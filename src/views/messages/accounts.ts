@@ -183,13 +183,13 @@ export function csmPoolMessage(pool: readonly CsmLine[]): SlackMessage {
 }
 
 /** "Dec 1, 2026": a calendar day, the same for every reader (no time zone shifts it). */
-function day(isoDay: string): string {
+export function day(isoDay: string): string {
   const d = new Date(`${isoDay}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return escapeText(isoDay);
   return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 }
 
-function money(amount: string | null, currency: string | null): string {
+export function money(amount: string | null, currency: string | null): string {
   if (amount === null) return 'not set';
   const value = Number(amount);
   if (!Number.isFinite(value)) return escapeText(amount);
