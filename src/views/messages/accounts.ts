@@ -76,12 +76,12 @@ function progress(a: AccountLine): string {
   return a.total ? `${a.done}/${a.total} milestones` : 'no milestones';
 }
 
-function section(text: string): KnownBlock {
+export function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } };
 }
 
 /** Lines packed into as few sections as fit; what does not fit in a message is counted, not dropped silently. */
-function packed(lines: string[], overflow: (left: number) => string): KnownBlock[] {
+export function packed(lines: string[], overflow: (left: number) => string): KnownBlock[] {
   const chunks: string[] = [];
   let i = 0;
   for (; i < lines.length; i++) {

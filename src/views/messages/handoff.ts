@@ -6,7 +6,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { escapeText, truncate, userMention } from '../mrkdwn.js';
-import { day, money } from './accounts.js';
+import { day, money, packed, section } from './accounts.js';
 import type { SlackMessage } from './help.js';
 
 export interface HandoffView {
@@ -23,17 +23,12 @@ export interface HandoffView {
   milestones: { name: string; dueDate: string }[];
 }
 
-/** Block Kit: a header's text is at most 150 characters, a section's 3,000; a message 50 blocks. */
+/** Block Kit: a header's text is at most 150 characters (sections and block counts: see packed). */
 const HEADER_MAX = 150;
-const SECTION_MAX = 3000;
 const MILESTONE_NAME_MAX = 120;
 const MAX_MILESTONE_LINES = 40;
 /** The fallback text shows in notifications: short. */
 const TEXT_MAX = 300;
-
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } };
-}
 
 /** A fact the CRM left empty, in words a CSM can act on. */
 function notSet(source: string): string {
@@ -55,13 +50,16 @@ function facts(h: HandoffView): string {
   ].join('\n');
 }
 
-function milestoneLines(h: HandoffView): string {
-  if (!h.milestones.length) return '*Milestones:* none (no template was applied)';
+/** Packed into as many sections as they need (a long plan outgrows one section's 3,000 characters). */
+function milestoneBlocks(h: HandoffView): KnownBlock[] {
+  if (!h.milestones.length) return [section('*Milestones:* none (no template was applied)')];
   const shown = h.milestones
     .slice(0, MAX_MILESTONE_LINES)
     .map((m) => `• ${truncate(escapeText(m.name), MILESTONE_NAME_MAX)} — due ${day(m.dueDate)}`);
   const more = h.milestones.length - shown.length;
-  return [`*Milestones:*`, ...shown, ...(more > 0 ? [`…and ${more} more.`] : [])].join('\n');
+  const lines = ['*Milestones:*', ...shown, ...(more > 0 ? [`…and ${more} more.`] : [])];
+  // 41 short lines fill a few sections: packed's own overflow is never reached, but stays truthful.
+  return packed(lines, (left) => `…and ${left} more lines.`);
 }
 
 function dealName(h: HandoffView): string {
@@ -78,7 +76,7 @@ function message(title: string, intro: string, h: HandoffView): SlackMessage {
     },
     section(intro),
     section(facts(h)),
-    section(milestoneLines(h)),
+    ...milestoneBlocks(h),
   ];
   return { text: truncate(escapeText(title), TEXT_MAX), blocks };
 }
@@ -88,7 +86,7 @@ export function handoffPost(h: HandoffView): SlackMessage {
   const who =
     'userId' in h.csm
       ? `${userMention(h.csm.userId)} takes it from here.`
-      : '*No CSM was assigned:* nobody in the pool has room. Assign one by hand.';
+      : '*No CSM was assigned* (why: below). Someone needs to take it by hand.';
   return message(
     `New customer: ${dealName(h)}`,
     `A deal entered the handoff stage in ${h.sourceName}: onboarding has started. ${who}`,
