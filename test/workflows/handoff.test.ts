@@ -3,6 +3,7 @@
  * through the SDK from the emulator) → account, template, CSM → the channel post and the CSM's DM.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runHandoffSteps } from '../../src/domain/workflows/handoff.js';
 import { blocksToText } from '../../src/views/plain-text.js';
 import { connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import type { HubSpotEmulator } from '../emulators/hubspot.js';
@@ -241,5 +242,42 @@ describe('/thread handoff', () => {
     expect(changed).toContain('`12345`');
     const now = blocksToText((await world.app.commandReply('handoff')).blocks as unknown[]);
     expect(now).toContain('HubSpot stage: `12345`');
+  });
+});
+
+describe('a handoff whose step keeps failing', () => {
+  it('records each attempt, then ends Failed with the step and a plain reason, and is left alone after', async () => {
+    addDeal('5006', { dealname: 'Soylent' });
+    // A run as startHandoff makes it, without its job: this test plays the queue's attempts itself.
+    const { id } = await db()
+      .insertInto('workflow_runs')
+      .values({
+        team_id: world.app.teamId,
+        idempotency_key: 'test:hubspot:5006:entered:closedwon',
+        source: 'hubspot',
+        external_id: '5006',
+        context: JSON.stringify({ source: 'hubspot' }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const services = world.app.thread.services;
+    hubspot.failNext('api', hubspot.fault(500), hubspot.fault(500));
+    expect(await runHandoffSteps(services, id, { lastTry: false })).toMatchObject({ outcome: 'retrying' });
+    expect(await runHandoffSteps(services, id, { lastTry: true })).toMatchObject({ outcome: 'failed' });
+    const run = (await runsOf('5006'))[0]!;
+    expect(run.status).toBe('failed');
+    expect(run.reason).toBe('fetch-deal: Provider rate limit or outage (HTTP 500)');
+    expect(run.steps).toEqual([
+      {
+        name: 'fetch-deal',
+        status: 'failed',
+        attempts: 2,
+        error: 'Provider rate limit or outage (HTTP 500)',
+        finished_at: null,
+      },
+    ]);
+    // A late redelivery of its job changes nothing.
+    expect(await runHandoffSteps(services, id, { lastTry: false })).toEqual({ outcome: 'already finished' });
+    expect(await accountsOf('5006')).toHaveLength(0);
   });
 });

@@ -43,7 +43,11 @@ export type RunOutcome =
 
 /** Error text shown to people: ours as written, a provider's as the troubleshooting table words it. */
 export function plainReason(err: unknown): string {
-  if (err instanceof ProviderError) return TROUBLESHOOTING[err.code].title;
+  if (err instanceof ProviderError) {
+    // The dashboard's words for it, without "— retrying": a reason outlives the retries.
+    const words = TROUBLESHOOTING[err.code].title.replace(/ — retrying$/, '');
+    return err.details.status ? `${words} (HTTP ${err.details.status})` : words;
+  }
   if (err instanceof StepFailure) return err.message;
   return 'an unexpected error on our side';
 }
