@@ -220,6 +220,37 @@ export interface CrmOwnerCsmMapTable {
   created_at: Generated<Date>;
 }
 
+export type WorkflowRunStatus = 'running' | 'completed' | 'failed';
+
+/** Per team: what starts a handoff and where it is posted (no row = the defaults). */
+export interface WorkflowSettingsTable {
+  team_id: string;
+  hubspot_stage: Generated<string>;
+  handoff_channel_id: string | null;
+  enabled: Generated<boolean>;
+  updated_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+/** One handoff: see domain/workflows. `steps` and `context` are read and written whole. */
+export interface WorkflowRunsTable {
+  id: Generated<string>;
+  team_id: string;
+  kind: Generated<'handoff'>;
+  idempotency_key: string;
+  source: string;
+  external_id: string;
+  account_id: string | null;
+  status: ColumnType<WorkflowRunStatus, WorkflowRunStatus | undefined, WorkflowRunStatus>;
+  reason: string | null;
+  steps: ColumnType<unknown[], string | undefined, string>;
+  context: Json;
+  claimed_until: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
@@ -237,6 +268,8 @@ export interface DB {
   account_milestones: AccountMilestonesTable;
   csm_pool: CsmPoolTable;
   crm_owner_csm_map: CrmOwnerCsmMapTable;
+  workflow_settings: WorkflowSettingsTable;
+  workflow_runs: WorkflowRunsTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;

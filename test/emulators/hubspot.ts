@@ -11,6 +11,10 @@
  *   refresh token will not be affected."
  * - …/access-tokens (token info): `GET /oauth/v1/access-tokens/{token}` → `scopes`, `hub_id`, … — where
  *   Thread reads the grant.
+ * - docs/api/crm/deals, "Retrieve deals": `GET /crm/v3/objects/deals/{dealId}` returns one deal as
+ *   `{ id, properties, createdAt, updatedAt, archived }`; the `properties` query parameter (comma
+ *   separated, or repeated) names the properties returned, and a requested property the deal has no value for comes
+ *   back as null; without it only a default few are returned. An unknown id is a 404 `OBJECT_NOT_FOUND`.
  * - docs/api/usage-details: public apps get 110 requests every 10 seconds per installing account; the
  *   429 body names the `TEN_SECONDLY_ROLLING` policy.
  * - An unknown scope on the install URL ends on HubSpot's own error page, not back at the app.
@@ -139,6 +143,13 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
       if (!ctx.token.scopes.includes('crm.objects.deals.read')) return fail(403);
       return { json: dealsPage(req, deals, ctx.base) };
     }
+    const one = /^\/crm\/v3\/objects\/deals\/([^/]+)$/.exec(req.path);
+    if (one && req.method === 'GET') {
+      if (!ctx.token.scopes.includes('crm.objects.deals.read')) return fail(403);
+      const deal = deals.find((d) => d.id === decodeURIComponent(one[1] ?? ''));
+      if (!deal) return fail(404, 'Object not found.  objectId are usually numeric.');
+      return { json: dealById(req, deal) };
+    }
     return fail(404, `No route for ${req.method} ${req.path}`);
   };
 
@@ -180,5 +191,30 @@ function dealsPage(req: EmulatorRequest, deals: HubSpotEmulator['deals'], base: 
     ...(next
       ? { paging: { next: { after: next, link: `${base}/crm/v3/objects/deals?after=${next}` } } }
       : {}),
+  };
+}
+
+/** Returned whatever `properties` asks for, as HubSpot does. */
+const ALWAYS = ['hs_object_id', 'createdate', 'hs_lastmodifieddate'];
+/** What HubSpot returns for a deal when `properties` is not given. */
+const DEFAULT_DEAL_PROPERTIES = ['dealname', 'amount', 'closedate', 'dealstage', 'pipeline'];
+
+/** GET /crm/v3/objects/deals/{dealId}: the requested properties (null when unset), HubSpot's object shape. */
+function dealById(req: EmulatorRequest, deal: HubSpotEmulator['deals'][number]) {
+  // The SDK repeats the parameter (`properties=a&properties=b`); HubSpot also takes `properties=a,b`.
+  const asked = req.url.searchParams.getAll('properties').flatMap((p) => p.split(','));
+  const names = [...ALWAYS, ...(asked.length ? asked : DEFAULT_DEAL_PROPERTIES)];
+  const now = new Date().toISOString();
+  const values: Record<string, string | null> = {
+    hs_object_id: deal.id,
+    createdate: now,
+    hs_lastmodifieddate: now,
+  };
+  return {
+    id: deal.id,
+    properties: Object.fromEntries(names.map((n) => [n, deal.properties[n] ?? values[n] ?? null])),
+    createdAt: now,
+    updatedAt: now,
+    archived: false,
   };
 }

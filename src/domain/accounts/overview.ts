@@ -81,7 +81,20 @@ export async function findAccount(db: Kysely<DB>, teamId: string, typed: string)
       total: matches.length,
     };
   }
-  const summary = matches[0]!;
+  return { found: 'one', account: await detail(db, matches[0]!) };
+}
+
+/** One account in full by its id (a workflow's account), or undefined when it is gone. */
+export async function accountById(
+  db: Kysely<DB>,
+  teamId: string,
+  accountId: string,
+): Promise<AccountDetail | undefined> {
+  const summary = await summaries(db, teamId).where('a.id', '=', accountId).executeTakeFirst();
+  return summary && detail(db, summary);
+}
+
+async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }): Promise<AccountDetail> {
   const account = await db
     .selectFrom('accounts as a')
     .leftJoin('templates as t', 't.id', 'a.template_id')
@@ -106,21 +119,18 @@ export async function findAccount(db: Kysely<DB>, teamId: string, typed: string)
     .execute();
   const { id: _id, ...rest } = summary;
   return {
-    found: 'one',
-    account: {
-      ...rest,
-      source: account.source,
-      domain: account.domain,
-      amount: account.amount,
-      currency: account.currency,
-      closeDate: account.close_date,
-      aeName: account.ae_name,
-      aeEmail: account.ae_email,
-      template:
-        account.template_name && account.template_version
-          ? { name: account.template_name, version: account.template_version }
-          : null,
-      milestones,
-    },
+    ...rest,
+    source: account.source,
+    domain: account.domain,
+    amount: account.amount,
+    currency: account.currency,
+    closeDate: account.close_date,
+    aeName: account.ae_name,
+    aeEmail: account.ae_email,
+    template:
+      account.template_name && account.template_version
+        ? { name: account.template_name, version: account.template_version }
+        : null,
+    milestones,
   };
 }

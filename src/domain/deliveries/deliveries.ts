@@ -9,13 +9,15 @@
  * - errors that no retry will fix (the channel is gone, the message is too long…) end the delivery as
  *   failed with a plain reason at once; others are retried by the job queue, then fail.
  */
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
 
 export interface DeliveryMessage {
   text: string;
-  blocks?: Record<string, unknown>[];
+  /** Block Kit, as the views build it; stored as JSON until the post. */
+  blocks?: readonly KnownBlock[];
 }
 
 export interface DeliveryRequest {
@@ -150,7 +152,7 @@ async function post(client: WebClient, channel: string, message: DeliveryMessage
   const res = await client.chat.postMessage({
     channel,
     text: message.text,
-    ...(message.blocks ? { blocks: message.blocks as never } : {}),
+    ...(message.blocks ? { blocks: [...message.blocks] } : {}),
   });
   return String(res.ts);
 }

@@ -2,11 +2,12 @@
  * Trigger events: what a provider told Thread (a deal entered a stage), already normalized by its
  * listener, stored once per provider event and processed from the job queue.
  *
- * `onTriggerEvent` is the seam the handoff workflow plugs into; today it only records the event.
+ * `onTriggerEvent` hands each event to the handoff workflow (domain/workflows).
  */
 import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
 import type { NormalizedTriggerEvent } from '../../providers/hubspot/webhook.js';
+import { startHandoff } from '../workflows/handoff.js';
 
 export type TriggerEvent = NormalizedTriggerEvent;
 
@@ -101,17 +102,15 @@ export async function processTriggerEvent(
   return 'processed';
 }
 
-/**
- * Where a trigger starts the handoff workflow. For now it records that the event arrived; the workflow
- * (issue 8, item 4) replaces the body, keeping this signature.
- */
+/** Where a trigger starts the handoff workflow (one run per deal entering the team's handoff stage). */
 export async function onTriggerEvent(
   services: Services,
   input: { teamId: string; provider: string; event: TriggerEvent },
 ): Promise<void> {
+  const outcome = await startHandoff(services, input);
   services.logger.info(
-    { team: input.teamId, provider: input.provider, ...input.event },
-    'trigger event received (no workflow consumes it yet)',
+    { team: input.teamId, provider: input.provider, ...input.event, outcome },
+    'trigger event',
   );
 }
 

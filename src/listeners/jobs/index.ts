@@ -2,6 +2,7 @@
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
 import { deliverJob } from './deliver.js';
+import { handoffStepJob } from './handoff-step.js';
 import { pruneJob } from './prune.js';
 import { refreshTokensJob } from './refresh-tokens.js';
 import { sweepJob } from './sweep.js';
@@ -12,5 +13,6 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   pruneJob,
   triggerEventJob,
   deliverJob,
+  handoffStepJob,
   sweepJob,
 ];

@@ -76,12 +76,12 @@ function progress(a: AccountLine): string {
   return a.total ? `${a.done}/${a.total} milestones` : 'no milestones';
 }
 
-function section(text: string): KnownBlock {
+export function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } };
 }
 
 /** Lines packed into as few sections as fit; what does not fit in a message is counted, not dropped silently. */
-function packed(lines: string[], overflow: (left: number) => string): KnownBlock[] {
+export function packed(lines: string[], overflow: (left: number) => string): KnownBlock[] {
   const chunks: string[] = [];
   let i = 0;
   for (; i < lines.length; i++) {
@@ -183,13 +183,13 @@ export function csmPoolMessage(pool: readonly CsmLine[]): SlackMessage {
 }
 
 /** "Dec 1, 2026": a calendar day, the same for every reader (no time zone shifts it). */
-function day(isoDay: string): string {
+export function day(isoDay: string): string {
   const d = new Date(`${isoDay}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return escapeText(isoDay);
   return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 }
 
-function money(amount: string | null, currency: string | null): string {
+export function money(amount: string | null, currency: string | null): string {
   if (amount === null) return 'not set';
   const value = Number(amount);
   if (!Number.isFinite(value)) return escapeText(amount);

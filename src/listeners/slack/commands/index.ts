@@ -12,6 +12,7 @@ import { adminsCommand } from './admins.js';
 import { connectCommand } from './connect.js';
 import { csmCommand } from './csm.js';
 import { disconnectCommand } from './disconnect.js';
+import { handoffCommand } from './handoff.js';
 import { helpCommand } from './help.js';
 import { statusCommand } from './status.js';
 import type { Subcommand } from './subcommand.js';
@@ -30,6 +31,7 @@ export function subcommands(): Subcommand[] {
     accountsCommand,
     accountCommand,
     csmCommand,
+    handoffCommand,
   ];
   list.push(helpCommand(() => list));
   return list;

@@ -1,0 +1,175 @@
+/**
+ * The sales-to-CS handoff. A deal entering the team's handoff stage starts one run (idempotent by team,
+ * source, deal and 'entered:' + stage: the same change seen twice — a webhook retried, or a webhook and
+ * a later poll — is one run). The run's steps are done by the `handoff-step` job (see runs.ts):
+ * fetch the deal → upsert the account → apply the template → assign a CSM → queue the Slack posts.
+ */
+
+import type { AccountSource } from '../../app/db-types.js';
+import type { Services } from '../../app/services.js';
+import { type HandoffView, handoffDm, handoffPost } from '../../views/messages/handoff.js';
+import { applyTemplate } from '../accounts/apply-template.js';
+import { assignCsm } from '../accounts/assign-csm.js';
+import { accountById } from '../accounts/overview.js';
+import { upsertAccount } from '../accounts/upsert.js';
+import { enqueueDelivery } from '../deliveries/deliveries.js';
+import type { TriggerEvent } from '../triggers/events.js';
+import { type DealFacts, fetchHubSpotDeal } from './hubspot-deal.js';
+import { advanceRun, type RunOutcome, type Step, StepFailure } from './runs.js';
+import { workflowSettings } from './settings.js';
+
+export const HANDOFF_STEP_JOB = 'handoff-step';
+
+const SOURCE_NAMES: Record<string, string> = { hubspot: 'HubSpot' };
+
+/** What the steps found, kept on the run so a retry never redoes a step that succeeded. */
+export interface HandoffContext {
+  source: AccountSource;
+  deal?: DealFacts;
+  accountId?: string;
+  csm?: { userId: string } | { none: true; poolSize: number };
+  posted?: { channel: string | null; dm: string | null };
+}
+
+export type StartOutcome = 'started' | 'already started' | 'not the handoff stage' | 'workflow off';
+
+/** From a trigger event: a run when the deal entered the team's handoff stage, nothing otherwise. */
+export async function startHandoff(
+  services: Services,
+  input: { teamId: string; provider: string; event: TriggerEvent },
+): Promise<StartOutcome> {
+  const { teamId, provider, event } = input;
+  if (provider !== 'hubspot' || event.kind !== 'deal_stage_changed') return 'not the handoff stage';
+  const settings = await workflowSettings(services.db, teamId);
+  if (!settings.enabled) return 'workflow off';
+  if (event.stage !== settings.hubspotStage) return 'not the handoff stage';
+  const context: HandoffContext = { source: provider };
+  const row = await services.db
+    .insertInto('workflow_runs')
+    .values({
+      team_id: teamId,
+      idempotency_key: `${teamId}:${provider}:${event.externalId}:entered:${event.stage}`,
+      source: provider,
+      external_id: event.externalId,
+      context: JSON.stringify(context),
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return 'already started';
+  try {
+    await services.jobs.send(HANDOFF_STEP_JOB, { runId: row.id }, { singletonKey: row.id });
+  } catch (err) {
+    // A run without its job would never advance, and the next sighting of the change would find it and stop.
+    await services.db.deleteFrom('workflow_runs').where('id', '=', row.id).execute();
+    throw err;
+  }
+  return 'started';
+}
+
+/** The job's work: the steps not done yet, in order. */
+export function runHandoffSteps(
+  services: Services,
+  runId: string,
+  options: { lastTry: boolean },
+): Promise<RunOutcome> {
+  return advanceRun<HandoffContext>(services.db, runId, handoffSteps(services), options);
+}
+
+function handoffSteps(services: Services): Step<HandoffContext>[] {
+  const db = services.db;
+  return [
+    {
+      name: 'fetch-deal',
+      run: async (run) => ({ deal: await fetchHubSpotDeal(services, run.teamId, run.externalId) }),
+    },
+    {
+      name: 'upsert-account',
+      run: async ({ teamId, externalId, context }) => {
+        const deal = context.deal!;
+        const { account } = await upsertAccount(db, {
+          teamId,
+          source: context.source,
+          externalId,
+          // A deal without a name still becomes an account: it is named after the deal id.
+          name: deal.name ?? `${SOURCE_NAMES[context.source]} deal ${externalId}`,
+          amount: deal.amount,
+          currency: deal.currency,
+          closeDate: deal.closeDate,
+          crmOwnerId: deal.ownerId,
+        });
+        return { accountId: account.id };
+      },
+    },
+    {
+      name: 'apply-template',
+      run: async ({ context }) => {
+        await applyTemplate(db, accountOf(context));
+        return {};
+      },
+    },
+    {
+      name: 'assign-csm',
+      run: async ({ context }) => {
+        const r = await assignCsm(db, accountOf(context));
+        return {
+          csm: r.outcome === 'no-room' ? { none: true, poolSize: r.poolSize } : { userId: r.csmUserId },
+        };
+      },
+    },
+    {
+      name: 'deliver',
+      run: async (run) => ({ posted: await queueHandoffPosts(services, run.id, run.teamId, run.context) }),
+    },
+  ];
+}
+
+/** The channel post and the CSM's DM, each queued once under a key of this run. */
+async function queueHandoffPosts(
+  services: Services,
+  runId: string,
+  teamId: string,
+  context: HandoffContext,
+): Promise<HandoffContext['posted']> {
+  const account = await accountById(services.db, teamId, accountOf(context));
+  if (!account) throw new StepFailure('the account was deleted before the handoff was posted');
+  const view: HandoffView = {
+    dealName: account.name,
+    sourceName: SOURCE_NAMES[context.source] ?? context.source,
+    dealId: context.deal?.id ?? '',
+    amount: account.amount,
+    currency: account.currency,
+    closeDate: account.closeDate,
+    ownerId: context.deal?.ownerId ?? null,
+    csm: context.csm ?? { none: true, poolSize: 0 },
+    milestones: account.milestones.map((m) => ({ name: m.name, dueDate: m.dueDate })),
+  };
+  const { handoffChannelId } = await workflowSettings(services.db, teamId);
+  if (handoffChannelId) {
+    await enqueueDelivery(services, {
+      teamId,
+      channel: handoffChannelId,
+      key: `handoff:${runId}:channel`,
+      message: handoffPost(view),
+    });
+  }
+  let dm: string | null = null;
+  if ('userId' in view.csm) {
+    // Opening the DM is idempotent in Slack (the same channel each time); the post itself is keyed.
+    const client = await services.slackClient(teamId);
+    dm = (await client.conversations.open({ users: view.csm.userId })).channel?.id ?? null;
+    if (!dm) throw new StepFailure('Slack did not open a DM with the CSM');
+    await enqueueDelivery(services, {
+      teamId,
+      channel: dm,
+      key: `handoff:${runId}:csm`,
+      message: handoffDm(view),
+    });
+  }
+  return { channel: handoffChannelId, dm };
+}
+
+function accountOf(c: HandoffContext): string {
+  if (!c.accountId) throw new StepFailure('the account was not created');
+  return c.accountId;
+}

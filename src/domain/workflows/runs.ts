@@ -1,0 +1,151 @@
+/**
+ * Workflow runs and their steps. A run is started once per idempotency key; its steps are done in order
+ * by a job, each recorded on the run (name, status, attempts, error, finished_at). A step that succeeded
+ * is skipped when the job runs again (a retry, a redelivery); a step that fails is retried by the job
+ * queue with backoff, and when the queue's retries are used up the run ends Failed with a plain reason.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { DB, WorkflowRunStatus } from '../../app/db-types.js';
+import { ProviderError } from '../../providers/types.js';
+import { TROUBLESHOOTING } from '../connections/troubleshooting.js';
+
+export type StepStatus = 'done' | 'failed';
+
+export interface StepRecord {
+  name: string;
+  status: StepStatus;
+  attempts: number;
+  error: string | null;
+  finished_at: string | null;
+}
+
+export interface Run<C> {
+  id: string;
+  teamId: string;
+  externalId: string;
+  status: WorkflowRunStatus;
+  steps: StepRecord[];
+  context: C;
+}
+
+export interface Step<C> {
+  name: string;
+  /** Returns what later steps need, merged into the run's context. */
+  run(run: Run<C>): Promise<Partial<C>>;
+}
+
+export type RunOutcome =
+  | { outcome: 'completed' | 'already finished' | 'gone' }
+  | { outcome: 'busy' }
+  | { outcome: 'failed'; step: string; reason: string }
+  /** A step failed (or another job holds the run): the job throws, so the queue retries with backoff. */
+  | { outcome: 'retrying'; step: string; reason: string };
+
+/** Error text shown to people: ours as written, a provider's as the troubleshooting table words it. */
+export function plainReason(err: unknown): string {
+  if (err instanceof ProviderError) {
+    // The dashboard's words for it, without "— retrying": a reason outlives the retries.
+    const words = TROUBLESHOOTING[err.code].title.replace(/ — retrying$/, '');
+    return err.details.status ? `${words} (HTTP ${err.details.status})` : words;
+  }
+  if (err instanceof StepFailure) return err.message;
+  return 'an unexpected error on our side';
+}
+
+/** A failure whose message is already in plain words for people. */
+export class StepFailure extends Error {}
+
+/** Longer than a run's steps can take (the job expires before): a crashed job's claim runs out. */
+const CLAIM_SECONDS = 5 * 60;
+
+/**
+ * Does the run's steps that have not succeeded yet, in order. The job claims the run first, so a second
+ * job for it (the queue delivers at least once) finds it busy; every step is also idempotent on its own,
+ * so a crash between a step's effect and its record redoes nothing visible.
+ */
+export async function advanceRun<C extends object>(
+  db: Kysely<DB>,
+  runId: string,
+  steps: readonly Step<C>[],
+  options: { lastTry: boolean },
+): Promise<RunOutcome> {
+  const row = await db
+    .updateTable('workflow_runs')
+    .set({ claimed_until: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) {
+    const other = await db
+      .selectFrom('workflow_runs')
+      .select('status')
+      .where('id', '=', runId)
+      .executeTakeFirst();
+    if (!other) return { outcome: 'gone' };
+    return other.status === 'running' ? { outcome: 'busy' } : { outcome: 'already finished' };
+  }
+  const run: Run<C> = {
+    id: row.id,
+    teamId: row.team_id,
+    externalId: row.external_id,
+    status: row.status,
+    steps: row.steps as StepRecord[],
+    context: row.context as C,
+  };
+  for (const step of steps) {
+    const previous = run.steps.find((s) => s.name === step.name);
+    if (previous?.status === 'done') continue;
+    const attempts = (previous?.attempts ?? 0) + 1;
+    try {
+      Object.assign(run.context, await step.run(run));
+      record(run, {
+        name: step.name,
+        status: 'done',
+        attempts,
+        error: null,
+        finished_at: new Date().toISOString(),
+      });
+      await save(db, run);
+    } catch (err) {
+      const reason = plainReason(err);
+      record(run, { name: step.name, status: 'failed', attempts, error: reason, finished_at: null });
+      if (options.lastTry) run.status = 'failed';
+      await save(db, run, { release: true, reason: options.lastTry ? `${step.name}: ${reason}` : null });
+      return options.lastTry
+        ? { outcome: 'failed', step: step.name, reason }
+        : { outcome: 'retrying', step: step.name, reason };
+    }
+  }
+  run.status = 'completed';
+  await save(db, run, { release: true });
+  return { outcome: 'completed' };
+}
+
+function record(run: Run<object>, step: StepRecord): void {
+  const i = run.steps.findIndex((s) => s.name === step.name);
+  if (i === -1) run.steps.push(step);
+  else run.steps[i] = step;
+}
+
+async function save(
+  db: Kysely<DB>,
+  run: Run<object>,
+  o: { release?: boolean; reason?: string | null } = {},
+): Promise<void> {
+  const accountId = (run.context as { accountId?: string }).accountId ?? null;
+  await db
+    .updateTable('workflow_runs')
+    .set({
+      status: run.status,
+      steps: JSON.stringify(run.steps),
+      context: JSON.stringify(run.context),
+      account_id: accountId,
+      reason: o.reason ?? null,
+      ...(o.release ? { claimed_until: null } : {}),
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', run.id)
+    .execute();
+}
