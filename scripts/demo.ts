@@ -1,21 +1,25 @@
 /**
  * `npm run demo`: Thread end to end on the embedded defaults. Boots the real app on a fresh embedded
  * database in a temporary folder, against the local Slack and provider emulators, and plays the whole
- * life of a connector as a CS team lives it — connect HubSpot, test it, HubSpot revokes the grant
+ * life of a connector as a CS team lives it — connect HubSpot, test it, a deal closes in HubSpot and the
+ * handoff runs by itself (account, template, CSM, #cs-handoffs post, CSM DM), HubSpot revokes the grant
  * (⚠️ Error + DM), reconnect (DM), read the logs, disconnect (⚪ Available) — printing what each person
  * sees in Slack, as text, the way Slack shows it.
  */
 import { rmSync } from 'node:fs';
 import { blocksToText } from '../src/views/plain-text.js';
 import { completeConsent, linkFrom } from '../test/connectors/helpers.js';
+import type { HubSpotEmulator } from '../test/emulators/hubspot.js';
 import { startProviderEmulators } from '../test/emulators/providers.js';
 import { DEFAULT_USERS } from '../test/emulators/slack.js';
 import { startTestApp, type TestApp } from '../test/helpers/app.js';
+import { dealStageEvent, postHubSpot } from '../test/helpers/hubspot-webhooks.js';
 
 /** People as Slack shows them: by name, not by id. */
 const NAMES = Object.fromEntries(DEFAULT_USERS.map((u) => [u.id, u.name]));
 const ANA = 'UADMIN'; // workspace admin, sets Thread up
 const MO = 'UMEMBER'; // CSM, a member
+const HANDOFFS = 'C0HANDOFF'; // the team's #cs-handoffs channel
 
 const bar = (title: string) => `\n━━━ ${title} ${'━'.repeat(Math.max(0, 70 - title.length))}`;
 const indent = (text: string) =>
@@ -84,7 +88,7 @@ async function homeAfter(app: TestApp, user: string, wanted: string, act: () => 
 
 async function main() {
   const emulators = await startProviderEmulators();
-  const hubspot = emulators.byId.hubspot!;
+  const hubspot = emulators.byId.hubspot as HubSpotEmulator;
   const app = await startTestApp({ env: { ...emulators.env, LOG_LEVEL: 'warn' } });
   try {
     console.log(`Thread is running at ${app.url} (embedded database in ${app.env.THREAD_DATA_DIR}).`);
@@ -109,6 +113,33 @@ async function main() {
     );
     showHome(`${NAMES[ANA]} presses [ Test ] on HubSpot → her Home tab`, tested, 'HubSpot');
     show(`${NAMES[MO]} (CSM, member) types: /thread status`, await app.commandReply('status', MO));
+
+    // The reason Thread exists: a deal closes in HubSpot, onboarding starts by itself.
+    show(
+      `${NAMES[ANA]} types: /thread csm add @${NAMES[MO]} 8`,
+      await app.commandReply(`csm add <@${MO}|${NAMES[MO]}> 8`, ANA),
+    );
+    show(
+      `${NAMES[ANA]} types: /thread handoff channel #cs-handoffs`,
+      await app.commandReply(`handoff channel <#${HANDOFFS}|cs-handoffs>`, ANA),
+    );
+    const deal = hubspot.deals[0]!;
+    deal.properties.closedate = new Date().toISOString(); // closed today
+    say(
+      `In HubSpot, the AE moves "${deal.properties.dealname}" to Closed Won; HubSpot calls Thread's webhook (signed).`,
+    );
+    const posted = () => app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === HANDOFFS);
+    const dmBefore = dmsTo(app, MO).length;
+    const hook = await postHubSpot(
+      `${app.url}/webhooks/hubspot`,
+      [dealStageEvent(hubspot.portal.id, { dealId: Number(deal.id), stage: 'closedwon' })],
+      { secret: emulators.env.HUBSPOT_CLIENT_SECRET! },
+    );
+    say(`Thread answers HubSpot ${hook.status} at once, and runs the handoff from its job queue.`);
+    await app.until(() => posted().length > 0 && dmsTo(app, MO).length > dmBefore, 'the handoff', 20_000);
+    show('#cs-handoffs — Thread posts the handoff', posted()[0]!.args);
+    show(`${NAMES[MO]} gets a DM from Thread`, dmsTo(app, MO).at(-1)!.args);
+    show(`${NAMES[MO]} types: /thread accounts`, await app.commandReply('accounts', MO));
 
     // The provider revokes the grant.
     say('At HubSpot, a portal admin uninstalls Thread: every token Thread holds stops working.');
