@@ -45,20 +45,53 @@ async function delivery(key: string, minutesAgo: number): Promise<void> {
     .execute();
 }
 
+/** A handoff run whose steps are all done but that was never finished (its job vanished). */
+async function orphanRun(key: string, minutesAgo: number): Promise<string> {
+  const done = ['fetch-deal', 'upsert-account', 'apply-template', 'assign-csm', 'deliver'].map((name) => ({
+    name,
+    status: 'done',
+    attempts: 1,
+    error: null,
+    finished_at: new Date().toISOString(),
+  }));
+  const row = await app.thread.services.db
+    .insertInto('workflow_runs')
+    .values({
+      team_id: app.teamId,
+      idempotency_key: key,
+      source: 'hubspot',
+      external_id: key,
+      steps: JSON.stringify(done),
+      updated_at: sql<Date>`now() - make_interval(mins => ${minutesAgo})`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 describe('the sweep job', () => {
-  it('hands stuck trigger events and deliveries back to their jobs, once, and leaves the rest', async () => {
+  it('hands stuck trigger events, deliveries and handoff runs back to their jobs, once, and leaves the rest', async () => {
     const stuck = await triggerEvent('stuck-1', 11);
     const young = await triggerEvent('young-1', 2);
     const ancient = await triggerEvent('ancient-1', 120);
     await delivery('stuck-post', 11);
     await delivery('young-post', 2);
+    const orphan = await orphanRun('orphan-run', 11);
+    const youngRun = await orphanRun('young-run', 2);
 
-    const id = (await app.thread.jobs.send('sweep'))!;
-    await waitUntil(
-      async () => (await app.thread.jobs.state('sweep', id)) === 'completed',
-      'the sweep',
-      15_000,
-    );
+    // The sweep's own count says what it handed back: only the stuck ones — the young are still waiting
+    // for their own jobs, the ancient are given up.
+    const sweep = async () => {
+      const id = (await app.thread.jobs.send('sweep'))!;
+      const line = await waitUntil(
+        () => app.logs.find((l) => l.includes(`"jobId":"${id}"`) && l.includes('"msg":"job done"')),
+        'the sweep',
+        15_000,
+      );
+      return (JSON.parse(line) as { result: unknown }).result;
+    };
+    expect(await sweep()).toEqual({ events: 1, deliveries: 1, runs: 1 });
+
     const processed = async (eventId: string) =>
       (
         await app.thread.services.db
@@ -67,22 +100,27 @@ describe('the sweep job', () => {
           .where('id', '=', eventId)
           .executeTakeFirstOrThrow()
       ).processed_at;
-    await waitUntil(() => processed(stuck), 'the stuck event processed', 15_000);
+    const runStatus = async (runId: string) =>
+      (
+        await app.thread.services.db
+          .selectFrom('workflow_runs')
+          .select('status')
+          .where('id', '=', runId)
+          .executeTakeFirstOrThrow()
+      ).status;
     const posts = () =>
       app.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('stuck '));
+    await waitUntil(() => processed(stuck), 'the stuck event processed', 15_000);
     await waitUntil(() => posts().length === 1, 'the stuck delivery posted', 15_000);
+    await waitUntil(async () => (await runStatus(orphan)) === 'completed', 'the orphan run finished', 15_000);
     expect(posts()[0]?.args.text).toBe('stuck stuck-post');
 
-    // A second sweep while nothing is stuck any more changes nothing.
-    const again = (await app.thread.jobs.send('sweep'))!;
-    await waitUntil(
-      async () => (await app.thread.jobs.state('sweep', again)) === 'completed',
-      'sweep 2',
-      15_000,
-    );
+    // Once they are done, a second sweep finds nothing, and nothing is posted twice.
+    expect(await sweep()).toEqual({ events: 0, deliveries: 0, runs: 0 });
     await new Promise((r) => setTimeout(r, 1500));
     expect(posts()).toHaveLength(1);
     expect(await processed(young)).toBeNull();
     expect(await processed(ancient)).toBeNull();
+    expect(await runStatus(youngRun)).toBe('running');
   });
 });

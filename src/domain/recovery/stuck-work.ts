@@ -1,8 +1,8 @@
 /**
  * Work that was stored but whose job never ran: the process died between writing the row and queueing its
  * job (the two are not one transaction — pg-boss keeps its own). The sweep job hands such rows back to
- * their jobs; the handlers are idempotent (an event is processed once, a delivery posted once per key), so
- * a row that had a job after all costs nothing but a no-op.
+ * their jobs; the handlers are idempotent (an event is processed once, a delivery posted once per key, a
+ * run's finished steps never redone), so a row that had a job after all costs nothing but a no-op.
  *
  * Only rows in a window are swept: old enough that their own job has had its chance (retries and
  * Retry-After included), young enough that a row failing for good is not retried for ever.
@@ -31,6 +31,19 @@ export async function stuckDeliveries(services: Services): Promise<string[]> {
     .where('status', '=', 'pending')
     .where('updated_at', '<', sql<Date>`now() - make_interval(mins => ${STUCK_AFTER_MINUTES})`)
     .where('updated_at', '>', sql<Date>`now() - make_interval(mins => ${GIVE_UP_AFTER_MINUTES})`)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Handoff runs still running whose job is gone (not retrying, not holding the run's lease). */
+export async function stuckWorkflowRuns(services: Services): Promise<string[]> {
+  const rows = await services.db
+    .selectFrom('workflow_runs')
+    .select('id')
+    .where('status', '=', 'running')
+    .where('updated_at', '<', sql<Date>`now() - make_interval(mins => ${STUCK_AFTER_MINUTES})`)
+    .where('updated_at', '>', sql<Date>`now() - make_interval(mins => ${GIVE_UP_AFTER_MINUTES})`)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
     .execute();
   return rows.map((r) => r.id);
 }

@@ -1,8 +1,12 @@
-/** Every 10 minutes: rows whose job never ran (a crash between storing and queueing) go back to their job. */
+/**
+ * Every 10 minutes: trigger events, deliveries and handoff runs whose job never ran (a crash between
+ * storing and queueing) go back to their job.
+ */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
 import { DELIVER_JOB } from '../../domain/deliveries/deliveries.js';
-import { stuckDeliveries, stuckTriggerEvents } from '../../domain/recovery/stuck-work.js';
+import { stuckDeliveries, stuckTriggerEvents, stuckWorkflowRuns } from '../../domain/recovery/stuck-work.js';
+import { HANDOFF_STEP_JOB } from '../../domain/workflows/handoff.js';
 import { triggerEventJob } from './trigger-event.js';
 
 export const SWEEP_JOB = 'sweep';
@@ -14,9 +18,11 @@ export const sweepJob: JobSpec<Services> = {
   run: async (services) => {
     const events = await stuckTriggerEvents(services);
     const deliveries = await stuckDeliveries(services);
+    const runs = await stuckWorkflowRuns(services);
     // A singleton key per row: a sweep that overlaps a job already queued for it adds nothing.
     for (const id of events) await services.jobs.send(triggerEventJob.name, { id }, { singletonKey: id });
     for (const id of deliveries) await services.jobs.send(DELIVER_JOB, { id }, { singletonKey: id });
-    return { events: events.length, deliveries: deliveries.length };
+    for (const runId of runs) await services.jobs.send(HANDOFF_STEP_JOB, { runId }, { singletonKey: runId });
+    return { events: events.length, deliveries: deliveries.length, runs: runs.length };
   },
 };
