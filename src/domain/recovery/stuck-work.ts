@@ -13,13 +13,18 @@ import type { Services } from '../../app/services.js';
 export const STUCK_AFTER_MINUTES = 10;
 export const GIVE_UP_AFTER_MINUTES = 60;
 
+/** The sweep's window on a row's last-touched column: old enough to be stuck, young enough to retry. */
+function inWindow(column: string) {
+  return sql<boolean>`${sql.ref(column)} < now() - make_interval(mins => ${STUCK_AFTER_MINUTES})
+    and ${sql.ref(column)} > now() - make_interval(mins => ${GIVE_UP_AFTER_MINUTES})`;
+}
+
 export async function stuckTriggerEvents(services: Services): Promise<string[]> {
   const rows = await services.db
     .selectFrom('trigger_events')
     .select('id')
     .where('processed_at', 'is', null)
-    .where('received_at', '<', sql<Date>`now() - make_interval(mins => ${STUCK_AFTER_MINUTES})`)
-    .where('received_at', '>', sql<Date>`now() - make_interval(mins => ${GIVE_UP_AFTER_MINUTES})`)
+    .where(inWindow('received_at'))
     .execute();
   return rows.map((r) => r.id);
 }
@@ -29,8 +34,7 @@ export async function stuckDeliveries(services: Services): Promise<string[]> {
     .selectFrom('deliveries')
     .select('id')
     .where('status', '=', 'pending')
-    .where('updated_at', '<', sql<Date>`now() - make_interval(mins => ${STUCK_AFTER_MINUTES})`)
-    .where('updated_at', '>', sql<Date>`now() - make_interval(mins => ${GIVE_UP_AFTER_MINUTES})`)
+    .where(inWindow('updated_at'))
     .execute();
   return rows.map((r) => r.id);
 }
@@ -41,8 +45,7 @@ export async function stuckWorkflowRuns(services: Services): Promise<string[]> {
     .selectFrom('workflow_runs')
     .select('id')
     .where('status', '=', 'running')
-    .where('updated_at', '<', sql<Date>`now() - make_interval(mins => ${STUCK_AFTER_MINUTES})`)
-    .where('updated_at', '>', sql<Date>`now() - make_interval(mins => ${GIVE_UP_AFTER_MINUTES})`)
+    .where(inWindow('updated_at'))
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
     .execute();
   return rows.map((r) => r.id);
