@@ -3,28 +3,12 @@
  * and one account in full. Shaped for the views (plain values, no rows).
  */
 import { type Kysely, sql } from 'kysely';
-import type { AccountStage, DB, MilestoneStatus } from '../../app/db-types.js';
+import type { DB } from '../../app/db-types.js';
+import type { AccountLine, AccountView } from '../../views/messages/accounts.js';
 
-export interface AccountSummary {
-  name: string;
-  stage: AccountStage;
-  csmUserId: string | null;
-  /** Milestones done (or skipped) out of all. */
-  done: number;
-  total: number;
-}
-
-export interface AccountDetail extends AccountSummary {
-  source: string;
-  domain: string | null;
-  amount: string | null;
-  currency: string | null;
-  closeDate: string | null;
-  aeName: string | null;
-  aeEmail: string | null;
-  template: { name: string; version: number } | null;
-  milestones: { name: string; dueDate: string; status: MilestoneStatus; completedAt: Date | null }[];
-}
+/** The views' own shapes: the domain fills them, so there is one definition of what is shown. */
+export type AccountSummary = AccountLine;
+export type AccountDetail = AccountView;
 
 function summaries(db: Kysely<DB>, teamId: string) {
   return db
@@ -113,7 +97,7 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
     .executeTakeFirstOrThrow();
   const milestones = await db
     .selectFrom('account_milestones')
-    .select(['name', 'due_date as dueDate', 'status', 'completed_at as completedAt'])
+    .select(['name', 'due_date as dueDate', 'status'])
     .where('account_id', '=', summary.id)
     .orderBy('position')
     .execute();
