@@ -226,6 +226,15 @@ export type WorkflowRunStatus = 'running' | 'completed' | 'failed';
 export interface WorkflowSettingsTable {
   team_id: string;
   hubspot_stage: Generated<string>;
+  hubspot_pipeline: string | null;
+  salesforce_stage: Generated<string>;
+  notion_database_id: string | null;
+  notion_status_property: string | null;
+  notion_status_value: string | null;
+  notion_mapping: Json;
+  template_id: string | null;
+  ae_email: Generated<boolean>;
+  poll_interval_seconds: Generated<number>;
   handoff_channel_id: string | null;
   enabled: Generated<boolean>;
   updated_by: string | null;

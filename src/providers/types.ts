@@ -140,6 +140,61 @@ export interface Identity {
   grantedScopes?: string[];
 }
 
+/**
+ * A provider event in Thread's own words: the only shape past a trigger listener (webhook or poll).
+ * `stage` is the CRM's stage id (HubSpot `closedwon`, a Salesforce `StageName`) or, for a Notion
+ * database, the value of the status property the team chose.
+ */
+export interface TriggerEvent {
+  kind: 'deal_stage_changed';
+  externalId: string;
+  stage: string;
+  occurredAt: string;
+}
+
+/**
+ * The facts a handoff needs about one deal (a HubSpot deal, a Salesforce opportunity, a Notion row), as
+ * the provider's SDK read them. Null = the source left it empty (named as a gap in the handoff).
+ */
+export interface DealFacts {
+  id: string;
+  name: string | null;
+  /** A decimal string: amounts are money, never floats. */
+  amount: string | null;
+  currency: string | null;
+  /** 'YYYY-MM-DD'. */
+  closeDate: string | null;
+  /** The deal owner's id in the CRM (the AE). */
+  ownerId: string | null;
+  ownerName?: string | null;
+  /** The AE's email: finds them in Slack (users.lookupByEmail) and addresses the handoff email. */
+  aeEmail?: string | null;
+  companyName?: string | null;
+  /** The customer's web domain ('acme.com'): matches Gong calls and calendar attendees. */
+  domain?: string | null;
+  contacts?: { name: string | null; email: string | null; title?: string | null }[];
+  notes?: string | null;
+  /** A link to the record in the provider's own UI. */
+  url?: string | null;
+}
+
+/** What a team chose for one trigger source (from workflow_settings), passed to the provider's code. */
+export interface DealSourceOptions {
+  /** Notion: the database (data source) and its property mapping. */
+  notion?: {
+    databaseId: string;
+    statusProperty: string;
+    mapping: Partial<Record<'name' | 'domain' | 'aeEmail' | 'amount' | 'closeDate', string>>;
+  };
+}
+
+/** A provider that is a source of deals: what the handoff workflow reads (and later writes) through it. */
+export interface DealSource {
+  /** The record's kind in the provider's words, for people: "deal", "opportunity", "row". */
+  recordName: string;
+  fetchDeal(ctx: ProviderApiContext, externalId: string, options: DealSourceOptions): Promise<DealFacts>;
+}
+
 export interface ProviderDefinition extends ProviderInfo {
   envPrefix: ProviderEnvPrefix;
   oauth: OAuthFacts;
@@ -158,4 +213,6 @@ export interface ProviderDefinition extends ProviderInfo {
   }): Promise<void>;
   /** SDK/HTTP error → neutral code (see providers/errors.ts for the shared HTTP mapping). */
   classifyError(err: unknown): ProviderError;
+  /** Deals (or rows) that start handoffs. */
+  deals?: DealSource;
 }

@@ -6,10 +6,10 @@
  */
 import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
-import type { NormalizedTriggerEvent } from '../../providers/hubspot/webhook.js';
+import type { TriggerEvent } from '../../providers/types.js';
 import { startHandoff } from '../workflows/handoff.js';
 
-export type TriggerEvent = NormalizedTriggerEvent;
+export type { TriggerEvent };
 
 export interface IncomingTriggerEvent {
   teamId: string;

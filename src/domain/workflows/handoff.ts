@@ -7,20 +7,25 @@
 
 import type { AccountSource } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
+import { findProviderDefinition } from '../../providers/registry.js';
+import type { DealFacts, TriggerEvent } from '../../providers/types.js';
 import { type HandoffView, handoffDm, handoffPost } from '../../views/messages/handoff.js';
 import { applyTemplate } from '../accounts/apply-template.js';
 import { assignCsm } from '../accounts/assign-csm.js';
 import { accountById } from '../accounts/overview.js';
 import { upsertAccount } from '../accounts/upsert.js';
+import { activeConnection } from '../connections/find.js';
+import { withProvider } from '../connections/tokens.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
-import type { TriggerEvent } from '../triggers/events.js';
-import { type DealFacts, fetchHubSpotDeal } from './hubspot-deal.js';
 import { advanceRun, type RunOutcome, type Step, StepFailure } from './runs.js';
-import { workflowSettings } from './settings.js';
+import { dealSourceOptions, handoffStageFor, workflowSettings } from './settings.js';
 
 export const HANDOFF_STEP_JOB = 'handoff-step';
 
-const SOURCE_NAMES: Record<string, string> = { hubspot: 'HubSpot' };
+/** The source as people call it ("HubSpot"). */
+function sourceName(source: string): string {
+  return findProviderDefinition(source)?.name ?? source;
+}
 
 /** What the steps found, kept on the run so a retry never redoes a step that succeeded. */
 export interface HandoffContext {
@@ -39,10 +44,10 @@ export async function startHandoff(
   input: { teamId: string; provider: string; event: TriggerEvent },
 ): Promise<StartOutcome> {
   const { teamId, provider, event } = input;
-  if (provider !== 'hubspot' || event.kind !== 'deal_stage_changed') return 'not the handoff stage';
+  if (event.kind !== 'deal_stage_changed' || !isDealSource(provider)) return 'not the handoff stage';
   const settings = await workflowSettings(services.db, teamId);
   if (!settings.enabled) return 'workflow off';
-  if (event.stage !== settings.hubspotStage) return 'not the handoff stage';
+  if (event.stage !== handoffStageFor(settings, provider)) return 'not the handoff stage';
   const context: HandoffContext = { source: provider };
   const row = await services.db
     .insertInto('workflow_runs')
@@ -81,7 +86,9 @@ function handoffSteps(services: Services): Step<HandoffContext>[] {
   return [
     {
       name: 'fetch-deal',
-      run: async (run) => ({ deal: await fetchHubSpotDeal(services, run.teamId, run.externalId) }),
+      run: async (run) => ({
+        deal: await fetchDeal(services, run.teamId, run.context.source, run.externalId),
+      }),
     },
     {
       name: 'upsert-account',
@@ -92,19 +99,23 @@ function handoffSteps(services: Services): Step<HandoffContext>[] {
           source: context.source,
           externalId,
           // A deal without a name still becomes an account: it is named after the deal id.
-          name: deal.name ?? `${SOURCE_NAMES[context.source]} deal ${externalId}`,
+          name: deal.name ?? `${sourceName(context.source)} ${recordName(context.source)} ${externalId}`,
           amount: deal.amount,
           currency: deal.currency,
           closeDate: deal.closeDate,
           crmOwnerId: deal.ownerId,
+          ...(deal.domain !== undefined ? { domain: deal.domain } : {}),
+          ...(deal.aeEmail !== undefined ? { aeEmail: deal.aeEmail } : {}),
+          ...(deal.ownerName !== undefined ? { aeName: deal.ownerName } : {}),
         });
         return { accountId: account.id };
       },
     },
     {
       name: 'apply-template',
-      run: async ({ context }) => {
-        await applyTemplate(db, accountOf(context));
+      run: async ({ teamId, context }) => {
+        const { templateId } = await workflowSettings(db, teamId);
+        await applyTemplate(db, accountOf(context), templateId ? { templateId } : {});
         return {};
       },
     },
@@ -135,7 +146,7 @@ async function queueHandoffPosts(
   if (!account) throw new StepFailure('the account was deleted before the handoff was posted');
   const view: HandoffView = {
     dealName: account.name,
-    sourceName: SOURCE_NAMES[context.source] ?? context.source,
+    sourceName: sourceName(context.source),
     dealId: context.deal?.id ?? '',
     amount: account.amount,
     currency: account.currency,
@@ -167,6 +178,30 @@ async function queueHandoffPosts(
     });
   }
   return { channel: handoffChannelId, dm };
+}
+
+function isDealSource(provider: string): provider is AccountSource {
+  return Boolean(findProviderDefinition(provider)?.deals);
+}
+
+function recordName(source: string): string {
+  return findProviderDefinition(source)?.deals?.recordName ?? 'record';
+}
+
+/** The deal behind a run, read through its source's SDK with a live token. */
+async function fetchDeal(
+  services: Services,
+  teamId: string,
+  source: string,
+  externalId: string,
+): Promise<DealFacts> {
+  const deals = findProviderDefinition(source)?.deals;
+  if (!deals) throw new StepFailure(`${sourceName(source)} is not a source of deals.`);
+  const connection = await activeConnection(services.db, teamId, source);
+  // Not connected (disconnected after the event arrived): a retry cannot help until someone reconnects.
+  if (!connection) throw new StepFailure(`${sourceName(source)} is not connected for this workspace.`);
+  const options = dealSourceOptions(await workflowSettings(services.db, teamId));
+  return withProvider(services, connection, (ctx) => deals.fetchDeal(ctx, externalId, options));
 }
 
 function accountOf(c: HandoffContext): string {

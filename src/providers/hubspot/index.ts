@@ -5,6 +5,7 @@
 import { classifyHttp } from '../errors.js';
 import type { ProviderDefinition } from '../types.js';
 import { hubspotClient } from './client.js';
+import { hubspotDeals } from './deals.js';
 import { classifyHubSpotError } from './errors.js';
 
 export const hubspot: ProviderDefinition = {
@@ -69,4 +70,6 @@ export const hubspot: ProviderDefinition = {
   },
 
   classifyError: classifyHubSpotError,
+
+  deals: hubspotDeals,
 };

@@ -13,6 +13,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { TriggerEvent } from '../types.js';
 
 /** HubSpot's window for request timestamps. */
 export const HUBSPOT_SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
@@ -60,16 +61,8 @@ const hubspotEvent = z.object({
 export const hubspotBatch = z.array(hubspotEvent).min(1).max(1000);
 export type HubSpotEvent = z.infer<typeof hubspotEvent>;
 
-/** A provider event in Thread's own words: the only shape past the listener (the domain's input). */
-export interface NormalizedTriggerEvent {
-  kind: 'deal_stage_changed';
-  externalId: string;
-  stage: string;
-  occurredAt: string;
-}
-
 /** A deal entering a stage; undefined for events Thread has no use for (yet). */
-export function normalizeHubSpotEvent(e: HubSpotEvent): NormalizedTriggerEvent | undefined {
+export function normalizeHubSpotEvent(e: HubSpotEvent): TriggerEvent | undefined {
   if (e.subscriptionType !== 'deal.propertyChange' || e.propertyName !== 'dealstage') return undefined;
   if (!e.propertyValue) return undefined;
   return {
