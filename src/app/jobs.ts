@@ -93,6 +93,8 @@ export async function startJobs<S>(
   });
   await boss.start();
 
+  // The worker of each queue this process works, so a job sent here can wake it at once (below).
+  const workers = new Map<string, string>();
   for (const spec of specs) {
     await boss.createQueue(spec.name, {
       name: spec.name,
@@ -106,7 +108,7 @@ export async function startJobs<S>(
       else await boss.unschedule(spec.name);
     }
     if (options.work === false) continue;
-    await boss.work<object>(
+    const workerId = await boss.work<object>(
       spec.name,
       { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
       async ([job]) => {
@@ -130,10 +132,19 @@ export async function startJobs<S>(
         }
       },
     );
+    workers.set(spec.name, workerId);
   }
 
   return {
-    send: (name, data = {}, sendOptions = {}) => boss.send(name, data, sendOptions),
+    async send(name, data = {}, sendOptions = {}) {
+      const id = await boss.send(name, data, sendOptions);
+      // An idle worker looks for work every pollingIntervalSeconds; a chain of jobs (webhook → trigger
+      // event → handoff step → delivery) would wait that long at every link. A job due now wakes this
+      // process's worker for its queue; other instances still find it on their next poll.
+      const worker = workers.get(name);
+      if (id && worker && !sendOptions.startAfter) boss.notifyWorker(worker);
+      return id;
+    },
     async state(name, id) {
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;
     },

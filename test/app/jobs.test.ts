@@ -15,12 +15,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function instance(url: string, specs: JobSpec<unknown, never>[], clock = false) {
+async function instance(url: string, specs: JobSpec<unknown, never>[], clock = false, polling = 0.5) {
   const capture = captureStream();
   const logger = createLogger({ level: 'debug', destination: capture.stream });
   const database: Database = await openDatabase({ databaseUrl: url });
   const jobs: JobRunner = await startJobs(database, {}, specs, logger, {
-    pollingIntervalSeconds: 0.5,
+    pollingIntervalSeconds: polling,
     ...(clock ? { clockIntervalSeconds: 1 } : { schedules: false }),
   });
   cleanups.push(async () => {
@@ -61,6 +61,24 @@ describe('background jobs', () => {
       [3, false, 'job failed for good (retries used up)'],
     ]);
     expect(JSON.stringify(failures[2]?.err)).toContain('the provider is down');
+  });
+
+  it('a chain of jobs sent in this process runs at once, not a polling interval per link', async () => {
+    // Each link sends the next: trigger event → handoff step → delivery is such a chain.
+    const done: number[] = [];
+    const link: JobSpec<unknown, { n: number }> = {
+      name: 'link',
+      run: async (_services, { n }) => {
+        done.push(Date.now());
+        if (n < 3) await jobs.send('link', { n: n + 1 });
+      },
+    };
+    // Idle workers look for work every 20 s here: without the wake-up each link would wait for that.
+    const { jobs } = await instance(await freshDatabaseUrl(), [link as JobSpec<unknown, never>], false, 20);
+    const t0 = Date.now();
+    await jobs.send('link', { n: 1 });
+    await waitUntil(async () => done.length === 3, 'three links done', 10_000);
+    expect(done[2]! - t0).toBeLessThan(5_000);
   });
 
   it('two instances share one queue: every job runs exactly once', async () => {
