@@ -8,6 +8,8 @@
  * 2. Token refresh single-flight (bench/token-refresh.ts): 200 concurrent getAccessToken() calls on an
  *    expired connection → exactly one refresh at the provider, on one instance and on two instances
  *    sharing PostgreSQL (TEST_DATABASE_URL); latency vs the same calls on a fresh connection.
+ * 3. Triggers (bench/triggers.ts): HubSpot webhook → handoff posted p50/p95, and webhook ingest
+ *    (events/s in batches of 100) next to a bare signature-verifying handler.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,7 @@ import { postSigned, slashCommandBody } from '../test/helpers/slack-requests.js'
 import { benchFootprint } from './footprint.js';
 import { fmt, percentile, runConcurrent } from './load.js';
 import { benchTokenRefresh } from './token-refresh.js';
+import { benchTriggers } from './triggers.js';
 
 const TOTAL = 500;
 const CONCURRENCY = 20;
@@ -74,12 +77,13 @@ export async function benchHelpAck() {
   }
 }
 
-/** `npm run bench` runs everything; `npm run bench -- footprint` (or help, refresh) one part. */
+/** `npm run bench` runs everything; `npm run bench -- footprint` (or help, refresh, triggers) one part. */
 async function main() {
   const only = process.argv[2];
   const footprintOk = !only || only === 'footprint' ? await benchFootprint() : true;
   if (!only || only === 'help') await benchHelpAck();
   if (!only || only === 'refresh') await benchTokenRefresh();
+  if (!only || only === 'triggers') await benchTriggers();
   if (!footprintOk) throw new Error('footprint: a budget was exceeded (see above)');
 }
 

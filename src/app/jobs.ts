@@ -45,6 +45,8 @@ export interface SendOptions {
 /** What the rest of Thread sees of the queue: it sends jobs; only this file knows pg-boss. */
 export interface JobQueue {
   send(name: string, data?: object, options?: SendOptions): Promise<string | null>;
+  /** Many jobs of one queue in one statement (all or none), each due now: a webhook batch's events. */
+  sendMany(name: string, items: readonly object[]): Promise<void>;
 }
 
 export interface JobRunner extends JobQueue {
@@ -144,6 +146,12 @@ export async function startJobs<S>(
       const worker = workers.get(name);
       if (id && worker && !sendOptions.startAfter) boss.notifyWorker(worker);
       return id;
+    },
+    async sendMany(name, items) {
+      if (!items.length) return;
+      await boss.insert(items.map((data) => ({ name, data })));
+      const worker = workers.get(name);
+      if (worker) boss.notifyWorker(worker);
     },
     async state(name, id) {
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;

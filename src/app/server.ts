@@ -132,6 +132,10 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
           if (!jobs) throw new Error('background jobs are not running yet');
           return jobs.send(name, data, sendOptions);
         },
+        sendMany: (name, items) => {
+          if (!jobs) throw new Error('background jobs are not running yet');
+          return jobs.sendMany(name, items);
+        },
       },
       async slackClient(teamId, { rateLimits = 'wait' } = {}) {
         const options = rateLimits === 'wait' ? clientOptions : { ...clientOptions, ...REJECT_RATE_LIMITS };

@@ -63,6 +63,30 @@ describe('HubSpot webhook ingest', () => {
     expect(await triggerJobs(world.app)).toBe(jobsBefore + 2);
   });
 
+  it("the job queue refusing: 500 and nothing kept, so HubSpot's retry of the batch is stored then", async () => {
+    const db = world.app.thread.services.db;
+    // A real failure at the database: inserts into the queue's table are refused for a moment.
+    await sql`create or replace function refuse_jobs() returns trigger language plpgsql as
+      $$ begin raise exception 'job inserts refused by the test'; end $$`.execute(db);
+    await sql`create trigger refuse_jobs before insert on pgboss.job
+      for each row execute function refuse_jobs()`.execute(db);
+    const batch = [dealStageEvent(portal, { dealId: 31 }), dealStageEvent(portal, { dealId: 32 })];
+    try {
+      expect((await postHubSpot(url(), batch, { secret })).status).toBe(500);
+      expect((await storedEvents(world.app)).filter((r) => ['31', '32'].includes(r.external_id))).toEqual([]);
+    } finally {
+      await sql`drop trigger refuse_jobs on pgboss.job`.execute(db);
+    }
+    expect((await postHubSpot(url(), batch, { secret })).status).toBe(200);
+    await world.app.until(
+      async () =>
+        (await storedEvents(world.app)).filter((r) => ['31', '32'].includes(r.external_id) && r.processed_at)
+          .length === 2,
+      'the retried batch processed',
+      15_000,
+    );
+  });
+
   it('events Thread does not use are answered 200 and not stored', async () => {
     const before = (await storedEvents(world.app)).length;
     const other = { ...dealStageEvent(portal), propertyName: 'amount', propertyValue: '100' };

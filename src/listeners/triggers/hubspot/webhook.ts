@@ -74,14 +74,15 @@ export const hubspotWebhook: WebhookHandler = {
   },
 };
 
-/** One job per new event; if the queue refuses, the rows go too and the 500 makes HubSpot retry. */
+/** One job per new event, queued in one statement; if the queue refuses, the rows go too and the 500 makes HubSpot retry. */
 async function enqueue(services: Services, ids: string[]): Promise<void> {
-  for (const [i, id] of ids.entries()) {
-    try {
-      await services.jobs.send('trigger-event', { id });
-    } catch (err) {
-      await forgetTriggerEvents(services, ids.slice(i));
-      throw err;
-    }
+  try {
+    await services.jobs.sendMany(
+      'trigger-event',
+      ids.map((id) => ({ id })),
+    );
+  } catch (err) {
+    await forgetTriggerEvents(services, ids);
+    throw err;
   }
 }
