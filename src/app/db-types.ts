@@ -256,6 +256,7 @@ export interface WorkflowRunsTable {
   steps: ColumnType<unknown[], string | undefined, string>;
   context: Json;
   claimed_until: NullableTimestamp;
+  waiting_for: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }

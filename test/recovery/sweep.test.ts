@@ -46,7 +46,7 @@ async function delivery(key: string, minutesAgo: number): Promise<void> {
 }
 
 /** A handoff run whose steps are all done but that was never finished (its job vanished). */
-async function orphanRun(key: string, minutesAgo: number): Promise<string> {
+async function orphanRun(key: string, minutesAgo: number, waitingFor?: string): Promise<string> {
   const done = ['fetch-deal', 'upsert-account', 'apply-template', 'assign-csm', 'deliver'].map((name) => ({
     name,
     status: 'done',
@@ -62,6 +62,7 @@ async function orphanRun(key: string, minutesAgo: number): Promise<string> {
       source: 'hubspot',
       external_id: key,
       steps: JSON.stringify(done),
+      ...(waitingFor ? { waiting_for: waitingFor } : {}),
       updated_at: sql<Date>`now() - make_interval(mins => ${minutesAgo})`,
     })
     .returning('id')
@@ -78,6 +79,14 @@ describe('the sweep job', () => {
     await delivery('young-post', 2);
     const orphan = await orphanRun('orphan-run', 11);
     const youngRun = await orphanRun('young-run', 2);
+    // Runs waiting for a person: one whose connection works again (its recovery was missed) resumes, one
+    // whose connection is still missing keeps waiting — neither is "stuck".
+    await app.thread.services.db
+      .insertInto('connections')
+      .values({ team_id: app.teamId, provider: 'hubspot', status: 'connected', updated_at: new Date() })
+      .execute();
+    const fixed = await orphanRun('fixed-run', 30, 'hubspot');
+    const stillWaiting = await orphanRun('waiting-run', 30, 'salesforce');
 
     // The sweep's own count says what it handed back: only the stuck ones — the young are still waiting
     // for their own jobs, the ancient are given up.
@@ -90,7 +99,7 @@ describe('the sweep job', () => {
       );
       return (JSON.parse(line) as { result: unknown }).result;
     };
-    expect(await sweep()).toEqual({ events: 1, deliveries: 1, runs: 1 });
+    expect(await sweep()).toEqual({ events: 1, deliveries: 1, runs: 1, resumed: 1 });
 
     const processed = async (eventId: string) =>
       (
@@ -113,14 +122,16 @@ describe('the sweep job', () => {
     await waitUntil(() => processed(stuck), 'the stuck event processed', 15_000);
     await waitUntil(() => posts().length === 1, 'the stuck delivery posted', 15_000);
     await waitUntil(async () => (await runStatus(orphan)) === 'completed', 'the orphan run finished', 15_000);
+    await waitUntil(async () => (await runStatus(fixed)) === 'completed', 'the resumed run finished', 15_000);
     expect(posts()[0]?.args.text).toBe('stuck stuck-post');
 
     // Once they are done, a second sweep finds nothing, and nothing is posted twice.
-    expect(await sweep()).toEqual({ events: 0, deliveries: 0, runs: 0 });
+    expect(await sweep()).toEqual({ events: 0, deliveries: 0, runs: 0, resumed: 0 });
     await new Promise((r) => setTimeout(r, 1500));
     expect(posts()).toHaveLength(1);
     expect(await processed(young)).toBeNull();
     expect(await processed(ancient)).toBeNull();
     expect(await runStatus(youngRun)).toBe('running');
+    expect(await runStatus(stillWaiting)).toBe('running');
   });
 });

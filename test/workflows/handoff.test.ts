@@ -281,3 +281,56 @@ describe('a handoff whose step keeps failing', () => {
     expect(await accountsOf('5006')).toHaveLength(0);
   });
 });
+
+describe('a handoff whose source connection needs a person', () => {
+  it('waits (no retries spent, the connection in Error saying why), then resumes once HubSpot is reconnected', async () => {
+    // (The settings test above moved the handoff stage.)
+    expect(JSON.stringify(await world.app.commandReply('handoff stage closedwon'))).toContain('`closedwon`');
+    addDeal('5008', { dealname: 'Tyrell Corporation', amount: '9000' });
+    hubspot.revokeAllGrants();
+    await webhook([dealStageEvent(hubspot.portal.id, { dealId: 5008 })]);
+    const waiting = await world.app.until(
+      async () => (await runsOf('5008')).find((r) => r.waiting_for === 'hubspot'),
+      'the run waiting for HubSpot',
+      20_000,
+    );
+    expect(waiting.status).toBe('running');
+    expect(waiting.reason).toBe('Waiting for HubSpot: Token expired. Reconnect to sign in again.');
+    expect(waiting.steps).toEqual([
+      {
+        name: 'fetch-deal',
+        status: 'waiting',
+        attempts: 0,
+        error: 'Waiting for HubSpot: Token expired. Reconnect to sign in again.',
+        finished_at: null,
+      },
+    ]);
+    const connection = await db()
+      .selectFrom('connections')
+      .select(['status', 'error_code'])
+      .where('team_id', '=', world.app.teamId)
+      .where('provider', '=', 'hubspot')
+      .executeTakeFirstOrThrow();
+    expect(connection).toEqual({ status: 'error', error_code: 'grant_revoked' });
+    // Waiting is not stuck: the sweep leaves it alone.
+    const { stuckWorkflowRuns } = await import('../../src/domain/recovery/stuck-work.js');
+    await db()
+      .updateTable('workflow_runs')
+      .set({ updated_at: new Date(Date.now() - 20 * 60_000) })
+      .where('id', '=', waiting.id)
+      .execute();
+    expect(await stuckWorkflowRuns(world.app.thread.services)).not.toContain(waiting.id);
+    expect(await accountsOf('5008')).toHaveLength(0);
+
+    await connectVia(world.app, hubspot, 'hubspot');
+    const run = await handoffDone('5008');
+    expect(run.status).toBe('completed');
+    expect(run.waiting_for).toBeNull();
+    expect((run.steps as { name: string; attempts: number }[])[0]).toMatchObject({
+      name: 'fetch-deal',
+      attempts: 1,
+    });
+    expect(await accountsOf('5008')).toHaveLength(1);
+    expect(postsAbout('Tyrell Corporation', CHANNEL)).toHaveLength(1);
+  });
+});

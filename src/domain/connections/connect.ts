@@ -1,6 +1,7 @@
 /**
  * Starting and completing a connection: the OAuth callback's work after the state checks out.
  */
+
 import type { Connection } from '../../app/db-types.js';
 import { rememberSecretsIn } from '../../app/redact.js';
 import type { Services } from '../../app/services.js';
@@ -10,6 +11,7 @@ import { missingScopes, reportedScopes } from '../../providers/oauth/scopes.js';
 import { requestToken, toTokenSet } from '../../providers/oauth/token-endpoint.js';
 import { type ProviderDefinition, ProviderError } from '../../providers/types.js';
 import { connectedDm } from '../../views/messages/connection-dms.js';
+import { resumeRunsWaitingFor } from '../workflows/waiting.js';
 import { addLog } from './logs.js';
 import { dm } from './notify.js';
 import { createState, type StateRecord } from './oauth-states.js';
@@ -141,5 +143,6 @@ export async function completeConnection(
     detail: { account: identity.accountId, scopes: granted, by: record.userId },
   });
   await dm(services, record.teamId, record.userId, connectedDm(def, identity.label, missing));
+  if (!missing.length) await resumeRunsWaitingFor(services, record.teamId, def.id);
   return { ok: true, connection, missingScopes: missing };
 }

@@ -2,12 +2,14 @@
  * Moving a connection between Connected and Error, with the DMs the product promises: one when it breaks
  * (to whoever connected it), one when it is fixed — never a DM per failed call.
  */
+
 import type { Connection } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { providerWords } from '../../providers/errors.js';
 import { findProviderDefinition } from '../../providers/registry.js';
 import type { ProviderError } from '../../providers/types.js';
 import { brokenDm, recoveredDm } from '../../views/messages/connection-dms.js';
+import { resumeRunsWaitingFor } from '../workflows/waiting.js';
 import { addLog } from './logs.js';
 import { dm } from './notify.js';
 import { TROUBLESHOOTING } from './troubleshooting.js';
@@ -96,6 +98,7 @@ export async function recordSuccess(services: Services, connection: Connection):
     .where('status', '<>', 'available')
     .execute();
   if (!wasBroken) return;
+  await resumeRunsWaitingFor(services, connection.team_id, connection.provider);
   const name = findProviderDefinition(connection.provider)?.name ?? connection.provider;
   await addLog(services, {
     teamId: connection.team_id,

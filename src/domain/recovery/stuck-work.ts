@@ -45,6 +45,8 @@ export async function stuckWorkflowRuns(services: Services): Promise<string[]> {
     .selectFrom('workflow_runs')
     .select('id')
     .where('status', '=', 'running')
+    // A run waiting for a person is not stuck: fixing the connection resumes it (runsReadyToResume).
+    .where('waiting_for', 'is', null)
     .where(inWindow('updated_at'))
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
     .execute();

@@ -14,13 +14,12 @@ import { applyTemplate } from '../accounts/apply-template.js';
 import { assignCsm } from '../accounts/assign-csm.js';
 import { accountById } from '../accounts/overview.js';
 import { upsertAccount } from '../accounts/upsert.js';
-import { activeConnection } from '../connections/find.js';
-import { withProvider } from '../connections/tokens.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
 import { advanceRun, type RunOutcome, type Step, StepFailure } from './runs.js';
 import { dealSourceOptions, handoffStageFor, workflowSettings } from './settings.js';
+import { RUN_STEP_JOB, withStepConnection } from './waiting.js';
 
-export const HANDOFF_STEP_JOB = 'handoff-step';
+export const HANDOFF_STEP_JOB = RUN_STEP_JOB;
 
 /** The source as people call it ("HubSpot"). */
 function sourceName(source: string): string {
@@ -188,7 +187,7 @@ function recordName(source: string): string {
   return findProviderDefinition(source)?.deals?.recordName ?? 'record';
 }
 
-/** The deal behind a run, read through its source's SDK with a live token. */
+/** The deal behind a run, read through its source's SDK with a live token (waits for a broken connection). */
 async function fetchDeal(
   services: Services,
   teamId: string,
@@ -197,11 +196,8 @@ async function fetchDeal(
 ): Promise<DealFacts> {
   const deals = findProviderDefinition(source)?.deals;
   if (!deals) throw new StepFailure(`${sourceName(source)} is not a source of deals.`);
-  const connection = await activeConnection(services.db, teamId, source);
-  // Not connected (disconnected after the event arrived): a retry cannot help until someone reconnects.
-  if (!connection) throw new StepFailure(`${sourceName(source)} is not connected for this workspace.`);
   const options = dealSourceOptions(await workflowSettings(services.db, teamId));
-  return withProvider(services, connection, (ctx) => deals.fetchDeal(ctx, externalId, options));
+  return withStepConnection(services, teamId, source, (ctx) => deals.fetchDeal(ctx, externalId, options));
 }
 
 function accountOf(c: HandoffContext): string {

@@ -9,7 +9,8 @@ import type { DB, WorkflowRunStatus } from '../../app/db-types.js';
 import { ProviderError } from '../../providers/types.js';
 import { TROUBLESHOOTING } from '../connections/troubleshooting.js';
 
-export type StepStatus = 'done' | 'failed';
+/** `waiting`: the step needs a person to fix a connection first; it has not spent a retry. */
+export type StepStatus = 'done' | 'failed' | 'waiting';
 
 export interface StepRecord {
   name: string;
@@ -38,6 +39,8 @@ export type RunOutcome =
   | { outcome: 'completed' | 'already finished' | 'gone' }
   | { outcome: 'busy' }
   | { outcome: 'failed'; step: string; reason: string }
+  /** The step's connection needs a person: the run waits (no retries spent) until it is fixed. */
+  | { outcome: 'waiting'; step: string; provider: string; reason: string }
   /** A step failed (or another job holds the run): the job throws, so the queue retries with backoff. */
   | { outcome: 'retrying'; step: string; reason: string };
 
@@ -54,6 +57,20 @@ export function plainReason(err: unknown): string {
 
 /** A failure whose message is already in plain words for people. */
 export class StepFailure extends Error {}
+
+/**
+ * The step cannot go on until someone fixes the team's connection to `provider` (reconnect, grant a
+ * permission): retrying on a timer cannot help and would end the run Failed while it waits. The run
+ * waits instead, and a reconnect resumes it (see waiting.ts).
+ */
+export class WaitForConnection extends Error {
+  constructor(
+    readonly provider: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Longer than a run's steps can take (the job expires before): a crashed job's claim runs out. */
 const CLAIM_SECONDS = 5 * 60;
@@ -109,6 +126,17 @@ export async function advanceRun<C extends object>(
       });
       await save(db, run);
     } catch (err) {
+      if (err instanceof WaitForConnection) {
+        record(run, {
+          name: step.name,
+          status: 'waiting',
+          attempts: previous?.attempts ?? 0,
+          error: err.message,
+          finished_at: null,
+        });
+        await save(db, run, { release: true, reason: err.message, waitingFor: err.provider });
+        return { outcome: 'waiting', step: step.name, provider: err.provider, reason: err.message };
+      }
       const reason = plainReason(err);
       record(run, { name: step.name, status: 'failed', attempts, error: reason, finished_at: null });
       if (options.lastTry) run.status = 'failed';
@@ -132,7 +160,7 @@ function record(run: Run<object>, step: StepRecord): void {
 async function save(
   db: Kysely<DB>,
   run: Run<object>,
-  o: { release?: boolean; reason?: string | null } = {},
+  o: { release?: boolean; reason?: string | null; waitingFor?: string } = {},
 ): Promise<void> {
   const accountId = (run.context as { accountId?: string }).accountId ?? null;
   await db
@@ -143,6 +171,7 @@ async function save(
       context: JSON.stringify(run.context),
       account_id: accountId,
       reason: o.reason ?? null,
+      waiting_for: o.waitingFor ?? null,
       ...(o.release ? { claimed_until: null } : {}),
       updated_at: sql`now()`,
     })
