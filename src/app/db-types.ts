@@ -261,6 +261,49 @@ export interface WorkflowRunsTable {
   updated_at: Timestamp;
 }
 
+/** Per team and calendar provider: where incremental sync stands (see domain/meetings). */
+export interface CalendarCursorsTable {
+  team_id: string;
+  provider: string;
+  token: string;
+  round_started_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type MeetingStatus = 'scheduled' | 'cancelled';
+export type MeetingKind = 'kickoff' | 'follow_up';
+
+/** A calendar event linked to an account (domain/meetings). */
+export interface MeetingsTable {
+  id: Generated<string>;
+  team_id: string;
+  account_id: string;
+  provider: string;
+  external_id: string;
+  series_id: string | null;
+  title: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  time_zone: string | null;
+  attendees: ColumnType<string[], string[] | undefined, string[]>;
+  join_url: string | null;
+  kind: ColumnType<MeetingKind, MeetingKind | undefined, MeetingKind>;
+  status: ColumnType<MeetingStatus, MeetingStatus | undefined, MeetingStatus>;
+  notes: string | null;
+  notes_by: string | null;
+  notes_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface MeetingSettingsTable {
+  team_id: string;
+  reminder_offsets_seconds: ColumnType<number[], number[] | undefined, number[]>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
@@ -280,6 +323,9 @@ export interface DB {
   crm_owner_csm_map: CrmOwnerCsmMapTable;
   workflow_settings: WorkflowSettingsTable;
   workflow_runs: WorkflowRunsTable;
+  calendar_cursors: CalendarCursorsTable;
+  meetings: MeetingsTable;
+  meeting_settings: MeetingSettingsTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;
@@ -287,3 +333,4 @@ export type NewConnection = Insertable<ConnectionsTable>;
 export type ConnectionUpdate = Updateable<ConnectionsTable>;
 export type IntegrationLog = Selectable<IntegrationLogsTable>;
 export type Account = Selectable<AccountsTable>;
+export type Meeting = Selectable<MeetingsTable>;

@@ -195,6 +195,72 @@ export interface DealSource {
   fetchDeal(ctx: ProviderApiContext, externalId: string, options: DealSourceOptions): Promise<DealFacts>;
 }
 
+/**
+ * A calendar event in Thread's words, from whichever calendar it came. Times are instants (ISO, UTC);
+ * an all-day event has no time, so its start/end are the UTC midnights of its dates and `allDay` says so.
+ */
+export interface CalendarEvent {
+  id: string;
+  title: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+  /** The zone the organiser set (IANA for Google, a Windows name for Microsoft), when given. */
+  timeZone: string | null;
+  /** Attendees' emails, lower-cased (the organiser included when the provider lists them). */
+  attendees: string[];
+  /** Deleted, or cancelled by the organiser: an incremental sync reports it once, with little else. */
+  cancelled: boolean;
+  /** The series an instance of a recurring event belongs to. */
+  recurringEventId: string | null;
+  /** A video link the provider attached (Meet, Teams), when there is one. */
+  joinUrl?: string | null;
+}
+
+/** One incremental read of a calendar: what changed since `token` (everything in the window without one). */
+export interface CalendarChanges {
+  events: CalendarEvent[];
+  /** Where the next sync starts (Google nextSyncToken, Graph @odata.deltaLink). */
+  nextToken: string;
+  /** The provider no longer knew the token (Google 410): this was a full read; what is absent is gone. */
+  fullResync: boolean;
+}
+
+export interface NewCalendarEvent {
+  title: string;
+  start: string;
+  end: string;
+  /** IANA zone the event is shown in for the organiser. */
+  timeZone: string;
+  attendees: string[];
+  description?: string;
+  /** A video link (Zoom) to carry as the location. */
+  location?: string;
+}
+
+/** A provider whose calendar Thread reads (kickoff detection) and writes (scheduling). */
+export interface CalendarSource {
+  /**
+   * Changes since `token`, every page followed. Without a token (or when the provider has forgotten it),
+   * a full read of `window` — the span kickoffs are looked for in.
+   */
+  sync(
+    ctx: ProviderApiContext,
+    token: string | null,
+    window: { from: string; to: string },
+  ): Promise<CalendarChanges>;
+  /** Creates the event on the connected calendar, invitations sent to the attendees. */
+  createEvent(ctx: ProviderApiContext, event: NewCalendarEvent): Promise<CalendarEvent>;
+}
+
+/** A provider that makes video meetings (Zoom): a join link for a scheduled event. */
+export interface MeetingSource {
+  createMeeting(
+    ctx: ProviderApiContext,
+    meeting: { topic: string; start: string; durationMinutes: number; timeZone: string },
+  ): Promise<{ id: string; joinUrl: string }>;
+}
+
 export interface ProviderDefinition extends ProviderInfo {
   envPrefix: ProviderEnvPrefix;
   oauth: OAuthFacts;
@@ -215,4 +281,8 @@ export interface ProviderDefinition extends ProviderInfo {
   classifyError(err: unknown): ProviderError;
   /** Deals (or rows) that start handoffs. */
   deals?: DealSource;
+  /** A calendar kickoffs are found in and scheduled on. */
+  calendar?: CalendarSource;
+  /** Video meetings (join links) for scheduled events. */
+  meetings?: MeetingSource;
 }

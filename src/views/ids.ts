@@ -9,9 +9,14 @@ export const ACTIONS = {
   disconnect: 'connector.disconnect',
   viewLogs: 'connector.view_logs',
   openLink: 'connector.open_link',
+  meetingComplete: 'meeting.complete',
+  meetingNotes: 'meeting.notes',
+  meetingNext: 'meeting.next',
 } as const;
 
 export const VIEWS = {
   disconnectConfirm: 'connector.disconnect_confirm',
   logs: 'connector.logs',
+  meetingNotes: 'meeting.notes_modal',
+  meetingNext: 'meeting.next_modal',
 } as const;

@@ -18,6 +18,8 @@ export interface DeliveryMessage {
   text: string;
   /** Block Kit, as the views build it; stored as JSON until the post. */
   blocks?: readonly KnownBlock[];
+  /** Post as a reply in this message's thread (meeting notes under the handoff post). */
+  threadTs?: string;
 }
 
 export interface DeliveryRequest {
@@ -153,6 +155,7 @@ async function post(client: WebClient, channel: string, message: DeliveryMessage
     channel,
     text: message.text,
     ...(message.blocks ? { blocks: [...message.blocks] } : {}),
+    ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
   });
   return String(res.ts);
 }

@@ -1,8 +1,11 @@
 /** Every background job Thread runs. The app wires them to pg-boss (`src/app/jobs.ts`). */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
+import { calendarSyncJob } from './calendar-sync.js';
 import { deliverJob } from './deliver.js';
 import { handoffStepJob } from './handoff-step.js';
+import { meetingReminderJob } from './meeting-reminder.js';
+import { postMeetingJob } from './post-meeting.js';
 import { pruneJob } from './prune.js';
 import { refreshTokensJob } from './refresh-tokens.js';
 import { sweepJob } from './sweep.js';
@@ -15,4 +18,7 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   deliverJob,
   handoffStepJob,
   sweepJob,
+  calendarSyncJob,
+  meetingReminderJob,
+  postMeetingJob,
 ];

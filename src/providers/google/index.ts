@@ -3,6 +3,7 @@
  * Revocation is RFC 7009 (`POST token=…` to oauth2.googleapis.com/revoke), so the engine handles it.
  */
 import type { ProviderDefinition } from '../types.js';
+import { googleCalendar } from './calendar.js';
 import { googleClients, userInfo } from './client.js';
 import { classifyGoogleError } from './errors.js';
 
@@ -65,6 +66,8 @@ export const google: ProviderDefinition = {
     const count = `${data.items?.length ?? 0}${data.nextPageToken ? '+' : ''}`;
     return `Calendar reachable: ${count} ${count === '1' ? 'event' : 'events'} in the next 7 days`;
   },
+
+  calendar: googleCalendar,
 
   classifyError: classifyGoogleError,
 };

@@ -4,6 +4,7 @@
  * out everywhere): disconnecting forgets our tokens.
  */
 import type { ProviderApiContext, ProviderDefinition } from '../types.js';
+import { microsoftCalendar } from './calendar.js';
 import { graphClient } from './client.js';
 import { classifyMicrosoftError, isGraphError } from './errors.js';
 
@@ -81,6 +82,8 @@ export const microsoft: ProviderDefinition = {
     const count = `${page.value.length}${page['@odata.nextLink'] ? '+' : ''}`;
     return `Calendar reachable: ${count} ${count === '1' ? 'event' : 'events'} in the next 7 days`;
   },
+
+  calendar: microsoftCalendar,
 
   classifyError: classifyMicrosoftError,
 };

@@ -5,6 +5,7 @@
 import { bearerJsonClient } from '../http-client.js';
 import type { ProviderDefinition } from '../types.js';
 import { classifyZoomError } from './errors.js';
+import { zoomMeetings } from './meetings.js';
 
 interface ZoomUser {
   id: string;
@@ -50,6 +51,8 @@ export const zoom: ProviderDefinition = {
     const n = page.total_records;
     return `Meetings API reachable: ${n} upcoming ${n === 1 ? 'meeting' : 'meetings'}`;
   },
+
+  meetings: zoomMeetings,
 
   classifyError: classifyZoomError,
 };

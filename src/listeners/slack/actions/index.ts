@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { registerConnectActions } from './connect.js';
 import { registerDisconnectAction } from './disconnect.js';
+import { registerMeetingButtons } from './meeting-buttons.js';
 import { registerTestAction } from './test.js';
 import { registerViewLogsAction } from './view-logs.js';
 
@@ -10,4 +11,5 @@ export function registerActions(app: App, services: Services): void {
   registerTestAction(app, services);
   registerDisconnectAction(app, services);
   registerViewLogsAction(app, services);
+  registerMeetingButtons(app, services);
 }

@@ -14,6 +14,7 @@ import { csmCommand } from './csm.js';
 import { disconnectCommand } from './disconnect.js';
 import { handoffCommand } from './handoff.js';
 import { helpCommand } from './help.js';
+import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
 import type { Subcommand } from './subcommand.js';
 import { testCommand } from './test.js';
@@ -32,6 +33,7 @@ export function subcommands(): Subcommand[] {
     accountCommand,
     csmCommand,
     handoffCommand,
+    scheduleCommand,
   ];
   list.push(helpCommand(() => list));
   return list;

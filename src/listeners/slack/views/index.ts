@@ -1,7 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { registerDisconnectConfirm } from './disconnect-confirm.js';
+import { registerMeetingNext } from './meeting-next.js';
+import { registerMeetingNotes } from './meeting-notes.js';
 
 export function registerViews(app: App, services: Services): void {
   registerDisconnectConfirm(app, services);
+  registerMeetingNotes(app, services);
+  registerMeetingNext(app, services);
 }

@@ -1,0 +1,115 @@
+/**
+ * The post-meeting actions behind the CSM's buttons: mark the kickoff complete, log notes. Only the
+ * account's CSM or a Thread/workspace admin may act on a meeting; the meeting id comes from a button or
+ * a modal (untrusted) and must be the team's.
+ */
+import { sql } from 'kysely';
+import type { Services } from '../../app/services.js';
+import { notesMessage } from '../../views/messages/meetings.js';
+import { NOTES_MAX_LENGTH } from '../../views/modals/meetings.js';
+import { canManage } from '../connections/permissions.js';
+import { enqueueDelivery } from '../deliveries/deliveries.js';
+import { workflowSettings } from '../workflows/settings.js';
+import { type LoadedMeeting, loadMeeting } from './view.js';
+
+export type Access =
+  | { ok: true; found: LoadedMeeting }
+  | { ok: false; why: 'not found' }
+  | { ok: false; why: 'not yours'; csmUserId: string | null };
+
+/** The meeting, if this person may act on it. */
+export async function meetingFor(
+  services: Services,
+  teamId: string,
+  meetingId: string,
+  userId: string,
+): Promise<Access> {
+  const found = await loadMeeting(services, meetingId, teamId);
+  if (!found) return { ok: false, why: 'not found' };
+  if (found.account.csmUserId === userId || (await canManage(services, teamId, userId))) {
+    return { ok: true, found };
+  }
+  return { ok: false, why: 'not yours', csmUserId: found.account.csmUserId };
+}
+
+/**
+ * The account's kickoff milestone(s) — any not yet done whose name says kickoff ("Kickoff call") — done,
+ * and the meeting recorded as held. One call, so a later milestone flow can take it over whole.
+ * Returns the milestones it ticked off (none when the account has no such milestone, or it was done).
+ */
+export async function completeKickoff(services: Services, found: LoadedMeeting): Promise<string[]> {
+  return services.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('meetings')
+      .set({ completed_at: sql`coalesce(completed_at, now())`, updated_at: sql`now()` })
+      .where('id', '=', found.meeting.id)
+      .execute();
+    const done = await trx
+      .updateTable('account_milestones')
+      .set({ status: 'done', completed_at: sql`now()` })
+      .where('account_id', '=', found.account.id)
+      .where(sql<boolean>`name ~* 'kick[ -]?off'`)
+      .where('status', 'not in', ['done', 'skipped'])
+      .returning('name')
+      .execute();
+    return done.map((m) => m.name);
+  });
+}
+
+export type NotesOutcome =
+  | { outcome: 'empty' | 'too long' }
+  | { outcome: 'saved'; postedTo: string | null; threaded: boolean };
+
+/**
+ * Saves the notes on the meeting (the account's record of it) and posts them under the handoff post of
+ * the account when Thread knows it, else in the handoff channel, else nowhere (saved all the same).
+ */
+export async function saveNotes(
+  services: Services,
+  found: LoadedMeeting,
+  notes: string,
+  userId: string,
+): Promise<NotesOutcome> {
+  const text = notes.trim();
+  if (!text) return { outcome: 'empty' };
+  if (text.length > NOTES_MAX_LENGTH) return { outcome: 'too long' };
+  const saved = await services.db
+    .updateTable('meetings')
+    .set({ notes: text, notes_by: userId, notes_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', found.meeting.id)
+    .returning('notes_at')
+    .executeTakeFirstOrThrow();
+  const teamId = found.meeting.team_id;
+  const target = await handoffPost(services, teamId, found.account.id);
+  if (!target) return { outcome: 'saved', postedTo: null, threaded: false };
+  const message = notesMessage(found.view, text, userId);
+  await enqueueDelivery(services, {
+    teamId,
+    channel: target.channel,
+    key: `meeting:${found.meeting.id}:notes:${saved.notes_at?.getTime()}`,
+    message: target.ts ? { ...message, threadTs: target.ts } : message,
+  });
+  return { outcome: 'saved', postedTo: target.channel, threaded: Boolean(target.ts) };
+}
+
+/** Where the account's handoff was posted (the delivered channel post of its latest run), or the channel. */
+async function handoffPost(
+  services: Services,
+  teamId: string,
+  accountId: string,
+): Promise<{ channel: string; ts: string | null } | undefined> {
+  const posted = await services.db
+    .selectFrom('workflow_runs as r')
+    .innerJoin('deliveries as d', (j) =>
+      j.onRef('d.team_id', '=', 'r.team_id').on('d.key', '=', sql<string>`'handoff:' || r.id || ':channel'`),
+    )
+    .select(['d.channel', 'd.slack_ts'])
+    .where('r.team_id', '=', teamId)
+    .where('r.account_id', '=', accountId)
+    .where('d.status', '=', 'delivered')
+    .orderBy('r.created_at', 'desc')
+    .executeTakeFirst();
+  if (posted?.slack_ts) return { channel: posted.channel, ts: posted.slack_ts };
+  const { handoffChannelId } = await workflowSettings(services.db, teamId);
+  return handoffChannelId ? { channel: handoffChannelId, ts: null } : undefined;
+}

@@ -1,0 +1,87 @@
+/**
+ * `/thread schedule kickoff <account> [YYYY-MM-DD HH:MM]`: the kickoff on the connected calendar, with
+ * the customer invited (and a Zoom link when Zoom is connected), posted to the customer channel. The time
+ * is read in the person's Slack time zone; without one, the next weekday at 10:00.
+ */
+import { accountNamed } from '../../../domain/meetings/account-lookup.js';
+import { scheduleMeeting } from '../../../domain/meetings/schedule.js';
+import { knownZone, nextWorkingMorning, parseWhen } from '../../../domain/meetings/when.js';
+import { severalAccountsMessage } from '../../../views/messages/accounts.js';
+import {
+  alreadyScheduledMessage,
+  noCalendarMessage,
+  plain,
+  scheduledReply,
+  scheduleFailedMessage,
+  whenProblemMessage,
+} from '../../../views/messages/meetings.js';
+import { asTyped, escapeText, quoteInput } from '../../../views/mrkdwn.js';
+import type { Subcommand } from './subcommand.js';
+
+const USAGE =
+  'Write it as `/thread schedule kickoff <account> [YYYY-MM-DD HH:MM]`, like `/thread schedule kickoff Acme 2026-12-03 15:00`.';
+/** A trailing date (and time) is the when; the rest is the account's name. */
+const TRAILING_WHEN = /\s+(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\S+)?)$/;
+const KICKOFF_MINUTES = 45;
+
+export const scheduleCommand: Subcommand = {
+  name: 'schedule',
+  usage: 'schedule kickoff <account> [YYYY-MM-DD HH:MM]',
+  summary:
+    'Creates the kickoff on the connected Google or Microsoft calendar with the customer invited (a Zoom link when Zoom is connected) and posts it.',
+  example: '/thread schedule kickoff Acme 2026-12-03 15:00',
+  async run({ services, teamId, userId, command, client }) {
+    const rest = asTyped(command.text.trim().replace(/^\S+\s*/, ''));
+    const [what, ...words] = rest.split(/\s+/);
+    if ((what ?? '').toLowerCase() !== 'kickoff') {
+      return plain(`Thread schedules kickoffs for now. ${USAGE}`);
+    }
+    let name = words.join(' ');
+    let typedWhen: string | undefined;
+    const tail = TRAILING_WHEN.exec(name);
+    if (tail) {
+      typedWhen = tail[1]!;
+      name = name.slice(0, tail.index).trim();
+    }
+    if (!name) return plain(`Which account? ${USAGE}`);
+
+    const account = await accountNamed(services, teamId, name);
+    if (account.found === 'several') return severalAccountsMessage(name, account.names, account.total);
+    if (account.found === 'none') {
+      return plain(
+        `No account matches ${quoteInput(name)}.${account.suggestion ? ` Did you mean *${escapeText(account.suggestion)}*?` : ''} \`/thread accounts\` lists them all.`,
+      );
+    }
+
+    const user = await client.users.info({ user: userId }).catch(() => undefined);
+    const timeZone = knownZone(user?.user?.tz);
+    let start: Date;
+    if (typedWhen) {
+      const when = parseWhen(typedWhen, timeZone, Date.now());
+      if ('problem' in when) return whenProblemMessage(typedWhen, when.problem);
+      start = when.at;
+    } else {
+      start = nextWorkingMorning(timeZone, Date.now());
+    }
+
+    const outcome = await scheduleMeeting(services, {
+      teamId,
+      userId,
+      accountId: account.id,
+      start,
+      minutes: KICKOFF_MINUTES,
+      timeZone,
+      kind: 'kickoff',
+    });
+    switch (outcome.outcome) {
+      case 'no calendar':
+        return noCalendarMessage(outcome.names);
+      case 'already':
+        return alreadyScheduledMessage(outcome.existing);
+      case 'calendar failed':
+        return scheduleFailedMessage(outcome.calendarName);
+      case 'scheduled':
+        return scheduledReply(outcome.view, outcome.postedTo, outcome.zoom);
+    }
+  },
+};
