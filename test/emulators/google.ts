@@ -15,7 +15,7 @@
  * - workspace/calendar/api/guides/quota: 600 requests per minute per user per project, a sliding window;
  *   over it, 403 or 429 `usageLimits` (`rateLimitExceeded`).
  */
-import type { EmulatorResponse } from './http.js';
+import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import { startOAuthEmulator } from './oauth-provider.js';
 import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
@@ -55,8 +55,8 @@ export function googleApiError(code: number, message = `HTTP ${code}`): unknown 
 
 export interface GoogleEmulator extends ProviderEmulator {
   user: { sub: string; email: string };
-  /** The primary calendar; tests may push or clear. */
-  events: { id: string; summary: string; start: string; end: string }[];
+  /** The primary calendar (events.list / insert, incremental sync): tests add, move and delete events. */
+  calendar: GoogleCalendar;
 }
 
 const CALENDAR_SCOPES = [
@@ -70,11 +70,25 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
   const user = { sub: '108234567890123456789', email: 'ada@acme.example' };
   const hour = 3600_000;
   const at = (h: number) => new Date(Date.now() + h * hour).toISOString();
-  const events = [
-    { id: 'ev1', summary: 'Acme kickoff', start: at(26), end: at(27) },
-    { id: 'ev2', summary: 'Globex onboarding check-in', start: at(74), end: at(74.5) },
-    { id: 'ev3', summary: 'Quarterly review', start: at(24 * 10), end: at(24 * 10 + 1) },
-  ];
+  const calendar = new GoogleCalendar();
+  calendar.put({
+    id: 'ev1',
+    summary: 'Acme kickoff',
+    start: { dateTime: at(26) },
+    end: { dateTime: at(27) },
+  });
+  calendar.put({
+    id: 'ev2',
+    summary: 'Globex onboarding check-in',
+    start: { dateTime: at(74) },
+    end: { dateTime: at(74.5) },
+  });
+  calendar.put({
+    id: 'ev3',
+    summary: 'Quarterly review',
+    start: { dateTime: at(24 * 10) },
+    end: { dateTime: at(24 * 10 + 1) },
+  });
 
   const unauthenticated = (): EmulatorResponse => ({
     status: 401,
@@ -138,36 +152,9 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
           };
         return { json: { sub: user.sub, email: user.email, email_verified: true } };
       }
-      if (req.method === 'GET' && req.path === '/calendar/v3/calendars/primary/events') {
+      if (req.path === '/calendar/v3/calendars/primary/events') {
         if (!token) return unauthenticated();
-        if (!token.scopes.some((s) => CALENDAR_SCOPES.includes(s))) {
-          return {
-            status: 403,
-            json: googleApiError(403, 'Request had insufficient authentication scopes.'),
-          };
-        }
-        const q = req.url.searchParams;
-        const from = Date.parse(q.get('timeMin') ?? '') || 0;
-        const to = Date.parse(q.get('timeMax') ?? '') || Number.POSITIVE_INFINITY;
-        const max = Number(q.get('maxResults') ?? 250);
-        const hits = events.filter((e) => Date.parse(e.end) > from && Date.parse(e.start) < to);
-        return {
-          json: {
-            kind: 'calendar#events',
-            summary: user.email,
-            timeZone: 'UTC',
-            accessRole: 'owner',
-            items: hits.slice(0, max).map((e) => ({
-              kind: 'calendar#event',
-              id: e.id,
-              status: 'confirmed',
-              summary: e.summary,
-              start: { dateTime: e.start },
-              end: { dateTime: e.end },
-            })),
-            ...(hits.length > max ? { nextPageToken: `page-${max}` } : { nextSyncToken: 'sync-1' }),
-          },
-        };
+        return calendar.route(req, token.scopes);
       }
       return { status: 404, json: googleApiError(404, 'Not Found') };
     },
@@ -178,5 +165,258 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
     apiPath: '/',
     errorBody: googleApiError,
   });
-  return Object.assign(emulator, { user, events });
+  return Object.assign(emulator, { user, calendar });
+}
+
+// ---- Google Calendar: events.list (full and incremental sync) and events.insert ----------------------
+//
+// Sources (developers.google.com/workspace/calendar/api):
+// - guides/sync: a full sync's last page carries `nextSyncToken` (earlier pages `nextPageToken`); a list
+//   with `syncToken` returns what changed since, deletions included; an expired token answers 410 GONE
+//   ("fullSyncRequired") and the client must sync in full without a token.
+// - v3/reference/events/list: with `syncToken`, `iCalUID`, `orderBy`, `privateExtendedProperty`, `q`,
+//   `sharedExtendedProperty`, `timeMin`, `timeMax` and `updatedMin` are refused (400
+//   "syncTokenWithRequestRestrictions"), and `showDeleted=false` is not allowed; `singleEvents=true`
+//   expands recurring events into instances (`recurringEventId`, `originalStartTime`), otherwise the
+//   series comes as one event with `recurrence`; `maxResults` defaults to 250, at most 2500; without
+//   `showDeleted`, cancelled events are left out of a full list.
+// - v3/reference/events (resource): an all-day event has `start.date`, a timed one `start.dateTime`
+//   (RFC 3339 with offset) and optionally `timeZone`; a deleted event is `status: "cancelled"`.
+// - v3/reference/events/insert: needs the calendar or calendar.events scope (read-only scopes get 403
+//   "insufficient authentication scopes"); `start` and `end` are required (400 "Missing end time."),
+//   and an end before the start is 400 "timeRangeEmpty"; `sendUpdates=all` mails the attendees.
+
+const WRITE_SCOPES = [`${AUTH}calendar`, `${AUTH}calendar.events`];
+const SYNC_RESTRICTED = [
+  'iCalUID',
+  'orderBy',
+  'privateExtendedProperty',
+  'q',
+  'sharedExtendedProperty',
+  'timeMin',
+  'timeMax',
+  'updatedMin',
+];
+
+export interface GoogleEventTime {
+  dateTime?: string;
+  date?: string;
+  timeZone?: string;
+}
+
+export interface GoogleEventInput {
+  id?: string;
+  summary: string;
+  start: GoogleEventTime;
+  end: GoogleEventTime;
+  attendees?: { email: string }[];
+  /** Weekly or daily series: `RRULE:FREQ=WEEKLY;COUNT=4`. */
+  recurrence?: string[];
+}
+
+interface StoredEvent extends GoogleEventInput {
+  id: string;
+  status: 'confirmed' | 'cancelled';
+  /** The change number that last touched it: a sync token is "changes after N". */
+  changed: number;
+  sendUpdates?: string;
+}
+
+export class GoogleCalendar {
+  private readonly events = new Map<string, StoredEvent>();
+  private changes = 0;
+  /** Sync tokens issued before this change number answer 410. */
+  private oldestValid = 0;
+  /** Every events.list query string, for tests that check what Thread asked. */
+  readonly listQueries: URLSearchParams[] = [];
+
+  /** Adds or replaces an event (a move is a put with new times). */
+  put(event: GoogleEventInput): string {
+    const id = event.id ?? `ev${randomId()}`;
+    this.events.set(id, { ...event, id, status: 'confirmed', changed: ++this.changes });
+    return id;
+  }
+
+  remove(id: string): void {
+    const e = this.events.get(id);
+    if (e) this.events.set(id, { ...e, status: 'cancelled', changed: ++this.changes });
+  }
+
+  get(id: string): StoredEvent | undefined {
+    return this.events.get(id);
+  }
+
+  /** Every sync token issued so far is forgotten (Google's 410 for a too-old token). */
+  expireSyncTokens(): void {
+    this.oldestValid = this.changes + 1;
+  }
+
+  route(req: EmulatorRequest, scopes: string[]): EmulatorResponse {
+    if (req.method === 'GET') {
+      if (!scopes.some((s) => CALENDAR_SCOPES.includes(s))) return insufficientScopes();
+      return this.list(req.url.searchParams);
+    }
+    if (req.method === 'POST') {
+      if (!scopes.some((s) => WRITE_SCOPES.includes(s))) return insufficientScopes();
+      return this.insert(req.body, req.url.searchParams);
+    }
+    return { status: 405, json: googleApiError(405, 'Method Not Allowed') };
+  }
+
+  private list(q: URLSearchParams): EmulatorResponse {
+    this.listQueries.push(new URLSearchParams(q));
+    const syncToken = q.get('syncToken');
+    const single = q.get('singleEvents') === 'true';
+    const max = Math.min(Number(q.get('maxResults') ?? 250), 2500);
+    let since = -1;
+    if (syncToken) {
+      if (SYNC_RESTRICTED.some((p) => q.has(p)) || q.get('showDeleted') === 'false') {
+        return badRequest(
+          'Sync token cannot be used with other request restrictions.',
+          'syncTokenWithRequestRestrictions',
+        );
+      }
+      const n = Number(/^sync-(\d+)$/.exec(syncToken)?.[1] ?? Number.NaN);
+      if (Number.isNaN(n)) return badRequest('Invalid sync token value.', 'invalid');
+      if (n < this.oldestValid) {
+        return {
+          status: 410,
+          json: {
+            error: {
+              code: 410,
+              message: 'Sync token is no longer valid, a full sync is required.',
+              errors: [
+                {
+                  domain: 'calendar',
+                  reason: 'fullSyncRequired',
+                  message: 'Sync token is no longer valid, a full sync is required.',
+                },
+              ],
+              status: 'GONE',
+            },
+          },
+        };
+      }
+      since = n;
+    }
+    const showDeleted = Boolean(syncToken) || q.get('showDeleted') === 'true';
+    const from = Date.parse(q.get('timeMin') ?? '') || Number.NEGATIVE_INFINITY;
+    const to = Date.parse(q.get('timeMax') ?? '') || Number.POSITIVE_INFINITY;
+    const items = [...this.events.values()]
+      .filter((e) => e.changed > since)
+      .flatMap((e) => (single ? instances(e) : [render(e)]))
+      .filter((e) => showDeleted || e.status !== 'cancelled')
+      // The window filters what exists; a cancelled item in a sync is reported whatever its time.
+      .filter((e) => e.status === 'cancelled' || (endMs(e) > from && startMs(e) < to));
+    const offset = Number(q.get('pageToken')?.replace(/^page-/, '') ?? 0);
+    const page = items.slice(offset, offset + max);
+    const more = offset + max < items.length;
+    return {
+      json: {
+        kind: 'calendar#events',
+        summary: 'primary',
+        timeZone: 'UTC',
+        accessRole: 'owner',
+        items: page,
+        ...(more ? { nextPageToken: `page-${offset + max}` } : { nextSyncToken: `sync-${this.changes}` }),
+      },
+    };
+  }
+
+  private insert(body: Record<string, unknown>, q: URLSearchParams): EmulatorResponse {
+    const start = body.start as GoogleEventTime | undefined;
+    const end = body.end as GoogleEventTime | undefined;
+    if (!start?.dateTime && !start?.date) return badRequest('Missing start time.', 'required');
+    if (!end?.dateTime && !end?.date) return badRequest('Missing end time.', 'required');
+    const s = Date.parse(start.dateTime ?? start.date!);
+    const e = Date.parse(end.dateTime ?? end.date!);
+    if (Number.isNaN(s) || Number.isNaN(e)) return badRequest('Invalid start or end time.', 'invalid');
+    if (e < s) return badRequest('The specified time range is empty.', 'timeRangeEmpty');
+    const attendees = (body.attendees as { email?: string }[] | undefined) ?? [];
+    if (attendees.some((a) => !a.email || !/^[^@\s]+@[^@\s]+$/.test(a.email))) {
+      return badRequest('Invalid attendee email.', 'invalid');
+    }
+    const id = this.put({
+      summary: String(body.summary ?? ''),
+      start,
+      end,
+      attendees: attendees.map((a) => ({ email: a.email! })),
+    });
+    const stored = this.events.get(id)!;
+    stored.sendUpdates = q.get('sendUpdates') ?? undefined;
+    if (typeof body.location === 'string') Object.assign(stored, { location: body.location });
+    return { json: render(stored) };
+  }
+}
+
+function render(e: StoredEvent): Record<string, unknown> {
+  if (e.status === 'cancelled') return { kind: 'calendar#event', id: e.id, status: 'cancelled' };
+  return {
+    kind: 'calendar#event',
+    id: e.id,
+    status: e.status,
+    summary: e.summary,
+    start: e.start,
+    end: e.end,
+    ...(e.attendees ? { attendees: e.attendees.map((a) => ({ ...a, responseStatus: 'needsAction' })) } : {}),
+    ...(e.recurrence ? { recurrence: e.recurrence } : {}),
+    ...('location' in e ? { location: (e as { location?: string }).location } : {}),
+  };
+}
+
+/** A series' instances (singleEvents=true): ids `<series>_<UTC start>`, as Google forms them. */
+function instances(e: StoredEvent): Record<string, unknown>[] {
+  if (!e.recurrence?.length || !e.start.dateTime || !e.end.dateTime) return [render(e)];
+  const rule = /FREQ=(DAILY|WEEKLY);COUNT=(\d+)/.exec(e.recurrence[0]!);
+  if (!rule) return [render(e)];
+  const step = (rule[1] === 'DAILY' ? 1 : 7) * 86400_000;
+  const s0 = Date.parse(e.start.dateTime);
+  const length = Date.parse(e.end.dateTime) - s0;
+  return Array.from({ length: Number(rule[2]) }, (_, i) => {
+    const s = new Date(s0 + i * step).toISOString();
+    const stamp = s.replace(/[-:]/g, '').replace(/\.\d+/, '');
+    const id = `${e.id}_${stamp}`;
+    if (e.status === 'cancelled')
+      return { kind: 'calendar#event', id, status: 'cancelled', recurringEventId: e.id };
+    return {
+      ...render({ ...e, recurrence: undefined }),
+      id,
+      recurringEventId: e.id,
+      originalStartTime: { dateTime: s, timeZone: e.start.timeZone },
+      start: { dateTime: s, timeZone: e.start.timeZone },
+      end: { dateTime: new Date(s0 + i * step + length).toISOString(), timeZone: e.end.timeZone },
+    };
+  });
+}
+
+function startMs(e: Record<string, unknown>): number {
+  const t = e.start as GoogleEventTime | undefined;
+  return Date.parse(t?.dateTime ?? t?.date ?? '');
+}
+
+function endMs(e: Record<string, unknown>): number {
+  const t = e.end as GoogleEventTime | undefined;
+  return Date.parse(t?.dateTime ?? t?.date ?? '');
+}
+
+function badRequest(message: string, reason: string): EmulatorResponse {
+  return {
+    status: 400,
+    json: {
+      error: {
+        code: 400,
+        message,
+        status: 'INVALID_ARGUMENT',
+        errors: [{ message, domain: 'global', reason }],
+      },
+    },
+  };
+}
+
+function insufficientScopes(): EmulatorResponse {
+  return { status: 403, json: googleApiError(403, 'Request had insufficient authentication scopes.') };
+}
+
+function randomId(): string {
+  return Math.random().toString(36).slice(2, 12);
 }

@@ -92,7 +92,8 @@ export interface MicrosoftEmulator extends ProviderEmulator {
   graphCa: string;
   user: { id: string; displayName: string; mail: string; userPrincipalName: string };
   tenant: { id: string; displayName: string };
-  events: { id: string; subject: string; start: string; end: string }[];
+  /** The user's calendar (calendarView, its delta rounds, event creation): tests add, move and delete. */
+  calendar: GraphCalendar;
 }
 
 export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
@@ -103,12 +104,13 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     userPrincipalName: 'ada@contoso.example',
   };
   const tenant = { id: '72f988bf-86f1-41af-91ab-2d7cd011db47', displayName: 'Contoso' };
-  const at = (h: number) => new Date(Date.now() + h * 3600_000).toISOString().replace('Z', '0000');
-  const events = [
-    { id: 'AAMkAD1', subject: 'Contoso kickoff', start: at(20), end: at(21) },
-    { id: 'AAMkAD2', subject: 'Fabrikam onboarding', start: at(50), end: at(51) },
-    { id: 'AAMkAD3', subject: 'Next month', start: at(24 * 30), end: at(24 * 30 + 1) },
-  ];
+  const at = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
+  const calendar = new GraphCalendar();
+  // Links Graph hands out (nextLink, deltaLink) are absolute, on the https Graph server started below.
+  let graphBase = '';
+  calendar.put({ id: 'AAMkAD1', subject: 'Contoso kickoff', start: at(20), end: at(21) });
+  calendar.put({ id: 'AAMkAD2', subject: 'Fabrikam onboarding', start: at(50), end: at(51) });
+  calendar.put({ id: 'AAMkAD3', subject: 'Next month', start: at(24 * 30), end: at(24 * 30 + 1) });
 
   const graph = (req: EmulatorRequest, token: TokenRecord | undefined): EmulatorResponse => {
     if (!token)
@@ -118,6 +120,11 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
       status: 403,
       json: graphError(403, 'Access is denied. Check credentials and try again.'),
     };
+    if (req.path === '/v1.0/me/calendarView/delta' || req.path === '/v1.0/me/events') {
+      if (req.method === 'GET' ? !has('calendars.read', 'calendars.readwrite') : !has('calendars.readwrite'))
+        return denied;
+      return calendar.route(req, graphBase);
+    }
     if (req.method !== 'GET')
       return { status: 405, json: graphError(405, 'Method not allowed', 'Request_BadRequest') };
     if (req.path === '/v1.0/me')
@@ -139,18 +146,11 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
         };
       }
       const top = Number(q.get('$top') ?? 10);
-      const hits = events.filter(
-        (e) => Date.parse(`${e.end.slice(0, 19)}Z`) > from && Date.parse(`${e.start.slice(0, 19)}Z`) < to,
-      );
+      const hits = calendar.view(from, to);
       return {
         json: {
           '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendarView",
-          value: hits.slice(0, top).map((e) => ({
-            id: e.id,
-            subject: e.subject,
-            start: { dateTime: e.start, timeZone: 'UTC' },
-            end: { dateTime: e.end, timeZone: 'UTC' },
-          })),
+          value: hits.slice(0, top).map((e) => calendar.render(e, req.headers.prefer)),
           ...(hits.length > top ? { '@odata.nextLink': `${req.url.pathname}?$skip=${top}` } : {}),
         },
       };
@@ -206,6 +206,7 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
       headers: {
         ...(req.headers.authorization ? { authorization: String(req.headers.authorization) } : {}),
         ...(req.headers['content-type'] ? { 'content-type': String(req.headers['content-type']) } : {}),
+        ...(req.headers.prefer ? { prefer: String(req.headers.prefer) } : {}),
       },
       body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.rawBody,
     });
@@ -216,6 +217,7 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     }
     return { status: res.status, headers, text: await res.text() };
   }, tls);
+  graphBase = graphServer.url;
 
   // No revocation endpoint, and MICROSOFT_API_URL is the Graph server, not the OAuth one. Faults queued
   // with `failNext('api', emulator.fault(…))` still reach Graph: it relays to the OAuth server's API.
@@ -227,9 +229,257 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     graphCa: tls.cert,
     user,
     tenant,
-    events,
+    calendar,
     async close() {
       await Promise.all([graphServer.close(), closeOAuth()]);
     },
   });
+}
+
+// ---- Outlook calendar on Graph: calendarView delta rounds and event creation -------------------------
+//
+// Sources (learn.microsoft.com/graph):
+// - api/event-delta and delta-query-events: `GET /me/calendarView/delta?startDateTime=…&endDateTime=…`
+//   (both required on the round's first request; later requests follow the links as given, their
+//   tokens carry the window); `Prefer: odata.maxpagesize=n` sets the page size; pages end with
+//   `@odata.nextLink` (more now) or `@odata.deltaLink` (the next round); the full round lists what
+//   exists, later rounds what changed, a deleted event as `{ id, "@removed": { reason: "deleted" } }`;
+//   series come as their occurrences (`type: "occurrence"`, `seriesMasterId`).
+// - delta-query-overview ("Synchronization reset"): Outlook delta tokens live in a cache of bounded
+//   size; an evicted token answers 410 Gone, and the client starts a new round.
+// - api/user-list-calendarview ("Request headers"): times come in the event's own zone unless
+//   `Prefer: outlook.timezone="…"` names one; `dateTime` carries no offset, the zone is `timeZone`.
+// - api/user-post-events: `POST /me/events` needs Calendars.ReadWrite; `start`/`end` are
+//   dateTimeTimeZone values (required); 201 with the event; attendees are invited.
+// - resources/event: an all-day event has `isAllDay: true` and starts and ends at midnight.
+
+/** The zones this emulator can render (Windows names, as Outlook uses), with their fixed offsets. */
+const ZONES: Record<string, number> = { UTC: 0, 'Tokyo Standard Time': 9 * 3600_000 };
+
+export interface GraphEventInput {
+  id?: string;
+  subject: string;
+  /** Instants (ISO). */
+  start: string;
+  end: string;
+  /** The organiser's zone (a Windows name); times are rendered in it without the UTC preference. */
+  timeZone?: string;
+  isAllDay?: boolean;
+  attendees?: string[];
+  /** A weekly series of this many occurrences. */
+  weekly?: number;
+  location?: string;
+}
+
+interface StoredGraphEvent extends GraphEventInput {
+  id: string;
+  removed: boolean;
+  changed: number;
+}
+
+interface DeltaState {
+  since: number;
+  from: number;
+  to: number;
+  at: number;
+  offset?: number;
+}
+
+export class GraphCalendar {
+  private readonly events = new Map<string, StoredGraphEvent>();
+  private changes = 0;
+  private oldestValid = 0;
+  /** The Prefer header of every delta request, for tests. */
+  readonly deltaPrefers: string[] = [];
+
+  put(event: GraphEventInput): string {
+    const id = event.id ?? `AAMk${Math.random().toString(36).slice(2, 12)}`;
+    this.events.set(id, { ...event, id, removed: false, changed: ++this.changes });
+    return id;
+  }
+
+  remove(id: string): void {
+    const e = this.events.get(id);
+    if (e) this.events.set(id, { ...e, removed: true, changed: ++this.changes });
+  }
+
+  get(id: string): StoredGraphEvent | undefined {
+    return this.events.get(id);
+  }
+
+  /** The service forgets every delta token issued so far (410 on the next use). */
+  expireDeltaTokens(): void {
+    this.oldestValid = this.changes + 1;
+  }
+
+  /** Occurrences and single events overlapping [from, to), for calendarView. */
+  view(from: number, to: number): StoredGraphEvent[] {
+    return [...this.events.values()]
+      .flatMap(occurrences)
+      .filter((e) => !e.removed && Date.parse(e.end) > from && Date.parse(e.start) < to);
+  }
+
+  route(req: EmulatorRequest, base: string): EmulatorResponse {
+    if (req.path === '/v1.0/me/events') {
+      if (req.method !== 'POST') return { status: 405, json: graphError(405, 'Method not allowed') };
+      return this.create(req);
+    }
+    if (req.method !== 'GET') return { status: 405, json: graphError(405, 'Method not allowed') };
+    return this.delta(req, base);
+  }
+
+  private delta(req: EmulatorRequest, base: string): EmulatorResponse {
+    const q = req.url.searchParams;
+    const prefer = String(req.headers.prefer ?? '');
+    this.deltaPrefers.push(prefer);
+    let state: DeltaState;
+    const token = q.get('$deltatoken') ?? q.get('$skiptoken');
+    if (token) {
+      try {
+        state = JSON.parse(Buffer.from(token, 'base64url').toString()) as DeltaState;
+      } catch {
+        return { status: 400, json: graphError(400, 'Invalid delta token.', 'BadRequest') };
+      }
+      // A delta link starts a new round of changes: everything after its point, up to now.
+      if (q.has('$deltatoken')) state = { ...state, at: this.changes, offset: 0 };
+      if (state.since >= 0 && state.since < this.oldestValid) {
+        return {
+          status: 410,
+          json: graphError(
+            410,
+            'The sync state generation is not found. The delta token is expired and data must be synchronized again.',
+            'SyncStateNotFound',
+          ),
+        };
+      }
+    } else {
+      const from = Date.parse(q.get('startDateTime') ?? '');
+      const to = Date.parse(q.get('endDateTime') ?? '');
+      if (Number.isNaN(from) || Number.isNaN(to)) {
+        return {
+          status: 400,
+          json: graphError(
+            400,
+            'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+            'ErrorInvalidParameter',
+          ),
+        };
+      }
+      state = { since: -1, from, to, at: this.changes };
+    }
+    const full = state.since < 0;
+    const items = [...this.events.values()]
+      .filter((e) => e.changed > state.since && e.changed <= state.at)
+      .flatMap(occurrences)
+      .filter((e) => (e.removed ? !full : Date.parse(e.end) > state.from && Date.parse(e.start) < state.to));
+    const size = Number(/odata\.maxpagesize=(\d+)/.exec(prefer)?.[1] ?? 100);
+    const offset = state.offset ?? 0;
+    const page = items.slice(offset, offset + size);
+    const link = (s: DeltaState, kind: '$skiptoken' | '$deltatoken') =>
+      `${base}/v1.0/me/calendarView/delta?${kind}=${Buffer.from(JSON.stringify(s)).toString('base64url')}`;
+    const more = offset + size < items.length;
+    return {
+      json: {
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(event)',
+        value: page.map((e) =>
+          e.removed
+            ? { '@odata.type': '#microsoft.graph.event', id: e.id, '@removed': { reason: 'deleted' } }
+            : this.render(e, prefer),
+        ),
+        ...(more
+          ? { '@odata.nextLink': link({ ...state, offset: offset + size }, '$skiptoken') }
+          : {
+              '@odata.deltaLink': link(
+                { since: state.at, from: state.from, to: state.to, at: 0 },
+                '$deltatoken',
+              ),
+            }),
+      },
+    };
+  }
+
+  private create(req: EmulatorRequest): EmulatorResponse {
+    const b = req.body as {
+      subject?: unknown;
+      start?: { dateTime?: string; timeZone?: string };
+      end?: { dateTime?: string; timeZone?: string };
+      attendees?: { emailAddress?: { address?: string } }[];
+      location?: { displayName?: string };
+    };
+    for (const key of ['start', 'end'] as const) {
+      const t = b[key];
+      if (!t?.dateTime || !t.timeZone) {
+        return { status: 400, json: graphError(400, `Property ${key} is required.`, 'ErrorInvalidRequest') };
+      }
+      if (!(t.timeZone in ZONES)) {
+        return {
+          status: 400,
+          json: graphError(
+            400,
+            `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${t.timeZone}'.`,
+            'TimeZoneNotSupportedException',
+          ),
+        };
+      }
+    }
+    const instant = (t: { dateTime?: string; timeZone?: string }) =>
+      new Date(Date.parse(`${t.dateTime!.slice(0, 19)}Z`) - ZONES[t.timeZone!]!).toISOString();
+    const start = instant(b.start!);
+    const end = instant(b.end!);
+    if (Date.parse(end) < Date.parse(start)) {
+      return {
+        status: 400,
+        json: graphError(400, 'The end time must be after the start time.', 'ErrorInvalidRequest'),
+      };
+    }
+    const id = this.put({
+      subject: String(b.subject ?? ''),
+      start,
+      end,
+      timeZone: b.start!.timeZone!,
+      attendees: (b.attendees ?? []).map((a) => String(a.emailAddress?.address ?? '')),
+      ...(b.location?.displayName ? { location: b.location.displayName } : {}),
+    });
+    return { status: 201, json: this.render(this.events.get(id)!, String(req.headers.prefer ?? '')) };
+  }
+
+  render(e: StoredGraphEvent, prefer: string | string[] | undefined): Record<string, unknown> {
+    const utc = /outlook\.timezone="UTC"/.test(String(prefer ?? ''));
+    const zone = utc ? 'UTC' : (e.timeZone ?? 'UTC');
+    const local = (iso: string) =>
+      `${new Date(Date.parse(iso) + (ZONES[zone] ?? 0)).toISOString().slice(0, 19)}.0000000`;
+    return {
+      '@odata.type': '#microsoft.graph.event',
+      id: e.id,
+      subject: e.subject,
+      isAllDay: Boolean(e.isAllDay),
+      isCancelled: false,
+      originalStartTimeZone: e.timeZone ?? 'UTC',
+      type: (e as { seriesMasterId?: string }).seriesMasterId ? 'occurrence' : 'singleInstance',
+      seriesMasterId: (e as { seriesMasterId?: string }).seriesMasterId ?? null,
+      start: { dateTime: local(e.start), timeZone: zone },
+      end: { dateTime: local(e.end), timeZone: zone },
+      location: { displayName: e.location ?? '' },
+      attendees: (e.attendees ?? []).map((address) => ({
+        type: 'required',
+        status: { response: 'none', time: '0001-01-01T00:00:00Z' },
+        emailAddress: { name: address, address },
+      })),
+      organizer: { emailAddress: { name: 'Ada Lovelace', address: 'ada@contoso.example' } },
+    };
+  }
+}
+
+/** A weekly series as its occurrences (each its own id, pointing at the series). */
+function occurrences(e: StoredGraphEvent): (StoredGraphEvent & { seriesMasterId?: string })[] {
+  if (!e.weekly) return [e];
+  const week = 7 * 86400_000;
+  return Array.from({ length: e.weekly }, (_, i) => ({
+    ...e,
+    id: `${e.id}-occ${i}`,
+    seriesMasterId: e.id,
+    weekly: undefined,
+    start: new Date(Date.parse(e.start) + i * week).toISOString(),
+    end: new Date(Date.parse(e.end) + i * week).toISOString(),
+  }));
 }

@@ -15,6 +15,7 @@
  *   meetings is Medium, the stricter of the two Thread calls); 429 with Retry-After and
  *   `X-RateLimit-Category` / `X-RateLimit-Type`.
  */
+import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import { startOAuthEmulator } from './oauth-provider.js';
 import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
@@ -43,7 +44,7 @@ export function zoomError(status: number, message = `HTTP ${status}`): unknown {
 
 export interface ZoomEmulator extends ProviderEmulator {
   user: { id: string; account_id: string; email: string };
-  meetings: { id: number; topic: string; start_time: string }[];
+  meetings: { id: number; topic: string; start_time: string; duration?: number; join_url?: string }[];
 }
 
 export async function startZoomEmulator(): Promise<ZoomEmulator> {
@@ -58,6 +59,8 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
     { id: 85746065432, topic: 'Acme kickoff', start_time: inDays(1) },
     { id: 85746065433, topic: 'Globex onboarding', start_time: inDays(4) },
   ];
+  /** Meetings created per day (Zoom caps a user at 100 a day). */
+  const created = { day: '', count: 0 };
   const missingScope = (scope: string) => ({
     status: 400,
     json: { code: 4711, message: `Invalid access token, does not contain scopes:[${scope}].` },
@@ -126,6 +129,9 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
           },
         };
       }
+      if (req.method === 'POST' && req.path === '/v2/users/me/meetings') {
+        return createMeeting(req, token.scopes, meetings, created, user.id);
+      }
       return { status: 404, json: zoomError(404, 'Not found.') };
     },
   });
@@ -136,4 +142,95 @@ export async function startZoomEmulator(): Promise<ZoomEmulator> {
     errorBody: zoomError,
   });
   return Object.assign(emulator, { user, meetings });
+}
+
+// ---- Zoom: create a meeting --------------------------------------------------------------------------
+//
+// Sources (developers.zoom.us):
+// - docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings: granular scope
+//   `meeting:write:meeting`; `topic` up to 200 characters; `type` 1 (instant), 2 (scheduled), 3
+//   (recurring, no fixed time), 8 (recurring, fixed time); a scheduled meeting needs `start_time`
+//   (`yyyy-MM-ddTHH:mm:ssZ` in UTC, or local time with `timezone`); `duration` in minutes; 201 with the
+//   meeting: `id`, `join_url`, `start_url`, `password`, …; validation errors are 300 "Invalid field".
+// - docs/api/rate-limits: "Create a meeting" is limited to 100 requests per user per day (429).
+
+const MEETING_TYPES = [1, 2, 3, 8, 10];
+
+function createMeeting(
+  req: EmulatorRequest,
+  scopes: string[],
+  meetings: ZoomEmulator['meetings'],
+  created: { day: string; count: number },
+  hostId: string,
+): EmulatorResponse {
+  if (!scopes.includes('meeting:write:meeting')) {
+    return {
+      status: 400,
+      json: { code: 4711, message: 'Invalid access token, does not contain scopes:[meeting:write:meeting].' },
+    };
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  if (created.day !== today) Object.assign(created, { day: today, count: 0 });
+  if (created.count >= 100) {
+    return {
+      status: 429,
+      headers: { 'x-ratelimit-category': 'Light', 'x-ratelimit-type': 'Daily-limit' },
+      json: zoomError(
+        429,
+        'You have exceeded the daily rate limit of (100) for Create a meeting API requests for the user.',
+      ),
+    };
+  }
+  const b = req.body as {
+    topic?: unknown;
+    type?: unknown;
+    start_time?: unknown;
+    duration?: unknown;
+    timezone?: unknown;
+  };
+  const invalid = (field: string) => ({
+    status: 400,
+    json: { code: 300, message: `Invalid field: ${field}.` },
+  });
+  if (typeof b.topic !== 'string' || b.topic.length > 200) return invalid('topic');
+  const type = b.type === undefined ? 2 : Number(b.type);
+  if (!MEETING_TYPES.includes(type)) return invalid('type');
+  if (type === 2) {
+    const utc =
+      typeof b.start_time === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(b.start_time);
+    const local =
+      typeof b.start_time === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(b.start_time);
+    if (!utc && !(local && typeof b.timezone === 'string')) return invalid('start_time');
+  }
+  if (b.duration !== undefined && (!Number.isInteger(b.duration) || Number(b.duration) <= 0)) {
+    return invalid('duration');
+  }
+  created.count++;
+  const id = 85746065500 + meetings.length;
+  const joinUrl = `https://zoom.us/j/${id}?pwd=${id.toString(36)}`;
+  meetings.push({
+    id,
+    topic: b.topic,
+    start_time: String(b.start_time ?? ''),
+    duration: Number(b.duration ?? 60),
+    join_url: joinUrl,
+  });
+  return {
+    status: 201,
+    json: {
+      uuid: Buffer.from(String(id)).toString('base64'),
+      id,
+      host_id: hostId,
+      topic: b.topic,
+      type,
+      status: 'waiting',
+      start_time: b.start_time,
+      duration: Number(b.duration ?? 60),
+      timezone: typeof b.timezone === 'string' ? b.timezone : 'UTC',
+      created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      start_url: `https://zoom.us/s/${id}?zak=emulated`,
+      join_url: joinUrl,
+      password: id.toString(36).slice(0, 6),
+    },
+  };
 }
