@@ -18,7 +18,8 @@ export async function addAccount(
     name: fields.name,
     domain: fields.domain ?? null,
     aeEmail: fields.aeEmail ?? null,
-    customerChannelId: fields.channel === undefined ? `C${fields.name.toUpperCase().replace(/\W/g, '')}` : fields.channel,
+    customerChannelId:
+      fields.channel === undefined ? `C${fields.name.toUpperCase().replace(/\W/g, '')}` : fields.channel,
   });
   await db
     .updateTable('accounts')
@@ -61,7 +62,10 @@ export function meetingsOf(app: TestApp, accountId: string) {
 }
 
 /** Messages posted to a channel (DMs are D + user id in the Slack emulator), with when they arrived. */
-export function postsTo(app: TestApp, channel: string): { text: string; at: number; args: Record<string, unknown> }[] {
+export function postsTo(
+  app: TestApp,
+  channel: string,
+): { text: string; at: number; args: Record<string, unknown> }[] {
   return app.slack
     .callsTo('chat.postMessage')
     .filter((c) => c.args.channel === channel)

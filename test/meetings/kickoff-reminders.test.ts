@@ -80,7 +80,12 @@ describe('a kickoff on the connected calendar', () => {
     await syncNow(app, 'google');
     const [meeting, ...others] = await meetingsOf(app, accountId);
     expect(others).toHaveLength(0);
-    expect(meeting).toMatchObject({ provider: 'google', external_id: 'initech1', kind: 'kickoff', status: 'scheduled' });
+    expect(meeting).toMatchObject({
+      provider: 'google',
+      external_id: 'initech1',
+      kind: 'kickoff',
+      status: 'scheduled',
+    });
     expect(meeting!.starts_at.toISOString()).toBe(startsAt);
     // Incremental from the first sync on: the second asks with the token, never with a window.
     await syncNow(app, 'google');
@@ -107,7 +112,11 @@ describe('a kickoff on the connected calendar', () => {
     });
     await syncNow(app, 'microsoft');
     const [meeting] = await meetingsOf(app, accountId);
-    expect(meeting).toMatchObject({ provider: 'microsoft', kind: 'kickoff', time_zone: 'Tokyo Standard Time' });
+    expect(meeting).toMatchObject({
+      provider: 'microsoft',
+      kind: 'kickoff',
+      time_zone: 'Tokyo Standard Time',
+    });
     expect(meeting!.starts_at.toISOString()).toBe(startsAt);
     // Thread asked for UTC times and a page size, and follows Graph's own links.
     expect(microsoft.calendar.deltaPrefers.at(-1)).toMatch(/odata\.maxpagesize=\d+/);
