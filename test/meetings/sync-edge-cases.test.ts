@@ -3,6 +3,7 @@
  * Graph 410), deleted events, all-day events, recurring series, time zones, a moved meeting, and a sync
  * that fails part-way. Reminder offsets are a few seconds so the timers' behaviour is seen, not assumed.
  */
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setReminderOffsets } from '../../src/domain/meetings/settings.js';
 import { syncCalendar } from '../../src/domain/meetings/sync.js';
@@ -109,6 +110,14 @@ describe('calendar sync, bad input', () => {
     await syncNow(app, 'microsoft');
     expect((await meetingsOf(app, g))[0]?.status).toBe('scheduled');
     expect((await meetingsOf(app, m))[0]?.status).toBe('scheduled');
+    // Both timers were set: a reminder at start − 4 s and the post-meeting job.
+    const queued = await app.thread.services.db
+      .selectFrom('pgboss.job' as never)
+      .select(['name' as never])
+      .where('name' as never, 'in', ['meeting-reminder', 'post-meeting'] as never)
+      .where(sql`data->>'meetingId'`, 'in', [(await meetingsOf(app, g))[0]!.id, (await meetingsOf(app, m))[0]!.id])
+      .execute();
+    expect(queued).toHaveLength(4);
 
     google.calendar.remove('pied1');
     microsoft.calendar.remove(wonka);
@@ -117,7 +126,7 @@ describe('calendar sync, bad input', () => {
     expect((await meetingsOf(app, g))[0]?.status).toBe('cancelled');
     expect((await meetingsOf(app, m))[0]?.status).toBe('cancelled');
     // Past the reminder (start − 4 s) and the end: the timers fired and said nothing.
-    await new Promise((r) => setTimeout(r, 11_000));
+    await new Promise((r) => setTimeout(r, 16_000));
     for (const channel of ['CPIED', 'CWONKA', 'DUOWNER']) expect(postsTo(app, channel)).toEqual([]);
   }, 40_000);
 
