@@ -5,9 +5,15 @@
  * account's CSM or an admin may use them; bad submissions keep the modal open with the problem.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VIEWS } from '../../src/views/ids.js';
-import { LENGTH_BLOCK, LENGTH_INPUT, NOTES_BLOCK, NOTES_INPUT, WHEN_BLOCK, WHEN_INPUT } from '../../src/views/modals/meetings.js';
-import { ACTIONS } from '../../src/views/ids.js';
+import { ACTIONS, VIEWS } from '../../src/views/ids.js';
+import {
+  LENGTH_BLOCK,
+  LENGTH_INPUT,
+  NOTES_BLOCK,
+  NOTES_INPUT,
+  WHEN_BLOCK,
+  WHEN_INPUT,
+} from '../../src/views/modals/meetings.js';
 import { connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import type { GoogleEmulator } from '../emulators/google.js';
 import { addAccount, meetingsOf, postsTo, syncNow } from './helpers.js';
@@ -23,7 +29,11 @@ beforeAll(async () => {
   google = world.emulators.byId.google as GoogleEmulator;
   await connectVia(world.app, google, 'google');
   // UMEMBER is the CSM; the account's handoff was posted in C0HANDOFF (as the handoff workflow leaves it).
-  accountId = await addAccount(world.app, { name: 'Bluth', domain: 'bluth.example', aeEmail: 'gob@sales.example' });
+  accountId = await addAccount(world.app, {
+    name: 'Bluth',
+    domain: 'bluth.example',
+    aeEmail: 'gob@sales.example',
+  });
   const run = await db()
     .insertInto('workflow_runs')
     .values({
@@ -103,18 +113,30 @@ describe('post-meeting actions', () => {
     expect(view.callback_id).toBe(VIEWS.meetingNotes);
     expect(view.private_metadata).toBe(meetingId);
 
-    const values = (text: string) => ({ [NOTES_BLOCK]: { [NOTES_INPUT]: { type: 'plain_text_input', value: text } } });
+    const values = (text: string) => ({
+      [NOTES_BLOCK]: { [NOTES_INPUT]: { type: 'plain_text_input', value: text } },
+    });
     const empty = await app.viewSubmission(VIEWS.meetingNotes, meetingId, 'UMEMBER', values('   '));
-    expect(empty.json).toMatchObject({ response_action: 'errors', errors: { [NOTES_BLOCK]: expect.stringContaining('empty') } });
+    expect(empty.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [NOTES_BLOCK]: expect.stringContaining('empty') },
+    });
     const stranger = await app.viewSubmission(VIEWS.meetingNotes, meetingId, 'UOUTSIDER', values('sneaky'));
     expect(stranger.json).toMatchObject({ response_action: 'errors' });
 
     const notes = 'They want SSO first. <!channel> ping & <https://evil.example|click>';
     const saved = await app.viewSubmission(VIEWS.meetingNotes, meetingId, 'UMEMBER', values(notes));
     expect(JSON.stringify(saved.json)).toContain('posted in the handoff thread');
-    const row = await db().selectFrom('meetings').selectAll().where('id', '=', meetingId).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', meetingId)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ notes, notes_by: 'UMEMBER' });
-    const post = await app.until(() => postsTo(app, 'C0HANDOFF').find((p) => p.text.includes('Notes from')), 'notes post');
+    const post = await app.until(
+      () => postsTo(app, 'C0HANDOFF').find((p) => p.text.includes('Notes from')),
+      'notes post',
+    );
     expect(post.args.thread_ts).toBe(HANDOFF_TS);
     const shown = JSON.stringify(post.args.blocks);
     expect(shown).toContain('&lt;!channel&gt;');
@@ -133,10 +155,26 @@ describe('post-meeting actions', () => {
       [WHEN_BLOCK]: { [WHEN_INPUT]: { type: 'datetimepicker', selected_date_time: seconds } },
       [LENGTH_BLOCK]: { [LENGTH_INPUT]: { type: 'static_select', selected_option: { value: minutes } } },
     });
-    const past = await app.viewSubmission(VIEWS.meetingNext, meetingId, 'UMEMBER', values(Math.floor(Date.now() / 1000) - 60));
-    expect(past.json).toMatchObject({ response_action: 'errors', errors: { [WHEN_BLOCK]: expect.stringContaining('still to come') } });
-    const odd = await app.viewSubmission(VIEWS.meetingNext, meetingId, 'UMEMBER', values(Math.floor(Date.now() / 1000) + 7200, '7'));
-    expect(odd.json).toMatchObject({ response_action: 'errors', errors: { [LENGTH_BLOCK]: expect.any(String) } });
+    const past = await app.viewSubmission(
+      VIEWS.meetingNext,
+      meetingId,
+      'UMEMBER',
+      values(Math.floor(Date.now() / 1000) - 60),
+    );
+    expect(past.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [WHEN_BLOCK]: expect.stringContaining('still to come') },
+    });
+    const odd = await app.viewSubmission(
+      VIEWS.meetingNext,
+      meetingId,
+      'UMEMBER',
+      values(Math.floor(Date.now() / 1000) + 7200, '7'),
+    );
+    expect(odd.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [LENGTH_BLOCK]: expect.any(String) },
+    });
 
     const at = Math.floor(Date.now() / 1000 / 60) * 60 + 3 * 86400;
     const ok = await app.viewSubmission(VIEWS.meetingNext, meetingId, 'UMEMBER', values(at, '45'));
@@ -150,9 +188,19 @@ describe('post-meeting actions', () => {
     expect(followUp.ends_at.getTime()).toBe(at * 1000 + 45 * 60_000);
     const event = google.calendar.get(followUp.external_id)!;
     expect(event.sendUpdates).toBe('all');
-    expect(event.attendees?.map((a) => a.email).sort()).toEqual(['gob@sales.example', 'lucille@bluth.example', 'mo@example.com']);
+    expect(event.attendees?.map((a) => a.email).sort()).toEqual([
+      'gob@sales.example',
+      'lucille@bluth.example',
+      'mo@example.com',
+    ]);
     // Posted to the customer channel; the scheduler hears the outcome in a DM.
-    await app.until(() => postsTo(app, 'CBLUTH').find((p) => p.text.includes('scheduled')), 'the meeting posted');
-    await app.until(() => postsTo(app, 'DUMEMBER').find((p) => p.text.includes('Scheduled')), 'the DM to the scheduler');
+    await app.until(
+      () => postsTo(app, 'CBLUTH').find((p) => p.text.includes('scheduled')),
+      'the meeting posted',
+    );
+    await app.until(
+      () => postsTo(app, 'DUMEMBER').find((p) => p.text.includes('Scheduled')),
+      'the DM to the scheduler',
+    );
   });
 });

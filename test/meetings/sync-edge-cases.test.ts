@@ -115,7 +115,10 @@ describe('calendar sync, bad input', () => {
       .selectFrom('pgboss.job' as never)
       .select(['name' as never])
       .where('name' as never, 'in', ['meeting-reminder', 'post-meeting'] as never)
-      .where(sql`data->>'meetingId'`, 'in', [(await meetingsOf(app, g))[0]!.id, (await meetingsOf(app, m))[0]!.id])
+      .where(sql`data->>'meetingId'`, 'in', [
+        (await meetingsOf(app, g))[0]!.id,
+        (await meetingsOf(app, m))[0]!.id,
+      ])
       .execute();
     expect(queued).toHaveLength(4);
 
