@@ -42,6 +42,22 @@ beforeAll(async () => {
 
 const say = async (text: string) => String((await world.app.commandReply(text)).text);
 
+describe('/thread schedule reminders', () => {
+  it('shows the defaults (24 h and 1 h), lets a manager set others, refuses members and bad input', async () => {
+    expect(await say('schedule reminders')).toBe(
+      'Meeting reminders go out 1 day and 1 hour before the start.',
+    );
+    const member = String((await world.app.commandReply('schedule reminders 2h', 'UMEMBER')).text);
+    expect(member).toContain('Only workspace admins and Thread admins');
+    expect(await say('schedule reminders 2h soon')).toContain('like `/thread schedule reminders 24h 1h 15m`');
+    expect(await say('schedule reminders 1h 1h')).toContain('different times');
+    expect(await say('schedule reminders 15m 2d 1h')).toContain('2 days and 1 hour and 15 minutes');
+    expect(await say('schedule reminders')).toBe(
+      'Meeting reminders go out 2 days and 1 hour and 15 minutes before the start.',
+    );
+  });
+});
+
 describe('/thread schedule kickoff', () => {
   it('without a calendar connected, says which to connect', async () => {
     const reply = await say('schedule kickoff Wayne Enterprises');

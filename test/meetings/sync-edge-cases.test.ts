@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setReminderOffsets } from '../../src/domain/meetings/settings.js';
-import { syncCalendar } from '../../src/domain/meetings/sync.js';
+import { CALENDAR_SYNC_JOB, syncCalendar } from '../../src/domain/meetings/sync.js';
 import { connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import type { GoogleEmulator } from '../emulators/google.js';
 import { graphError, type MicrosoftEmulator } from '../emulators/microsoft.js';
@@ -244,6 +244,26 @@ describe('calendar sync, bad input', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(postsTo(app, 'CCYBER').filter((p) => p.text.includes('starts in'))).toHaveLength(1);
   }, 40_000);
+
+  it('the scheduled run syncs every connected calendar of every team, one job each', async () => {
+    const app = world.app;
+    const before = {
+      google: (await cursor('google')).updated_at,
+      microsoft: (await cursor('microsoft')).updated_at,
+    };
+    const id = await app.thread.jobs.send(CALENDAR_SYNC_JOB, {});
+    await app.until(
+      async () => (await app.thread.jobs.state(CALENDAR_SYNC_JOB, id!)) === 'completed',
+      'the fan-out',
+    );
+    await app.until(
+      async () =>
+        (await cursor('google')).updated_at > before.google &&
+        (await cursor('microsoft')).updated_at > before.microsoft,
+      'both calendars synced',
+      15_000,
+    );
+  });
 
   it('a sync that fails part-way never advances the cursor; the next one reads the same changes', async () => {
     const app = world.app;
