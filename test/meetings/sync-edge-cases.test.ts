@@ -290,3 +290,51 @@ describe('calendar sync, bad input', () => {
     expect((await cursor('microsoft')).token).not.toBe(before.token);
   });
 });
+
+describe('what is not a kickoff, and the sync window', () => {
+  it('events already over, accounts no longer onboarding, events fitting two accounts: none linked', async () => {
+    const app = world.app;
+    const over = await addAccount(app, { name: 'Gringotts', domain: 'gringotts.example' });
+    const live = await addAccount(app, { name: 'Dunder', domain: 'dunder.example' });
+    await app.thread.services.db
+      .updateTable('accounts')
+      .set({ stage: 'live' })
+      .where('id', '=', live)
+      .execute();
+    const a = await addAccount(app, { name: 'Oscorp', domain: 'oscorp.example' });
+    const b = await addAccount(app, { name: 'Oscorp Labs', domain: 'oscorplabs.example' });
+    google.calendar.put({
+      id: 'over1',
+      summary: 'Gringotts kickoff',
+      start: { dateTime: hours(-3) },
+      end: { dateTime: hours(-2) },
+    });
+    google.calendar.put({
+      id: 'live1',
+      summary: 'Dunder kickoff',
+      start: { dateTime: hours(5) },
+      end: { dateTime: hours(6) },
+    });
+    google.calendar.put({
+      id: 'both1',
+      summary: 'Kickoff',
+      start: { dateTime: hours(5) },
+      end: { dateTime: hours(6) },
+      attendees: [{ email: 'norman@oscorp.example' }, { email: 'otto@oscorplabs.example' }],
+    });
+    await syncNow(app, 'google');
+    for (const id of [over, live, a, b]) expect(await meetingsOf(app, id)).toEqual([]);
+  });
+
+  it('a full read covers a day back to 60 days ahead; a round older than 7 days starts again', async () => {
+    const app = world.app;
+    const asked = google.calendar.listQueries.length;
+    const later = Date.now() + 8 * 86400_000;
+    const summary = await syncCalendar(app.thread.services, app.teamId, 'google', { now: () => later });
+    expect(summary).toMatchObject({ full: true });
+    const q = google.calendar.listQueries[asked]!;
+    expect(q.has('syncToken')).toBe(false);
+    expect(Date.parse(q.get('timeMin')!)).toBe(later - 86400_000);
+    expect(Date.parse(q.get('timeMax')!)).toBe(later + 60 * 86400_000);
+  });
+});
