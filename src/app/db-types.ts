@@ -132,6 +132,9 @@ export interface DeliveriesTable {
   last_error: string | null;
   slack_ts: string | null;
   delivered_at: NullableTimestamp;
+  not_before: NullableTimestamp;
+  posting_since: NullableTimestamp;
+  claimed_until: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }

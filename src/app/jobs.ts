@@ -33,6 +33,10 @@ export interface JobSpec<S, T extends object = object> {
   retryDelaySeconds?: number;
   /** How long one run may take before pg-boss fails it. */
   expireInSeconds?: number;
+  /** Jobs of this queue run at once in one process (default 1). */
+  workers?: number;
+  /** How often an idle worker of this queue looks for due work (default: the runner's setting). */
+  pollingIntervalSeconds?: number;
   run(services: S, data: T, meta: JobMeta): Promise<unknown>;
 }
 
@@ -96,7 +100,7 @@ export async function startJobs<S>(
   await boss.start();
 
   // The worker of each queue this process works, so a job sent here can wake it at once (below).
-  const workers = new Map<string, string>();
+  const workers = new Map<string, string[]>();
   for (const spec of specs) {
     await boss.createQueue(spec.name, {
       name: spec.name,
@@ -110,32 +114,55 @@ export async function startJobs<S>(
       else await boss.unschedule(spec.name);
     }
     if (options.work === false) continue;
-    const workerId = await boss.work<object>(
-      spec.name,
-      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
-      async ([job]) => {
-        if (!job) return;
-        const meta = { id: job.id, attempt: job.retryCount + 1 };
-        const started = Date.now();
-        try {
-          const result = await spec.run(services, job.data as never, meta);
-          logger.info(
-            { job: spec.name, jobId: job.id, attempt: meta.attempt, ms: Date.now() - started, result },
-            'job done',
-          );
-          return result;
-        } catch (err) {
-          const retry = job.retryCount < job.retryLimit;
-          logger.error(
-            { err, job: spec.name, jobId: job.id, attempt: meta.attempt, willRetry: retry },
-            retry ? 'job failed; it will be retried' : 'job failed for good (retries used up)',
-          );
-          throw err;
-        }
-      },
-    );
-    workers.set(spec.name, workerId);
+    const handler = async ([job]: PgBoss.JobWithMetadata<object>[]) => {
+      if (!job) return;
+      const meta = { id: job.id, attempt: job.retryCount + 1 };
+      const started = Date.now();
+      try {
+        const result = await spec.run(services, job.data as never, meta);
+        logger.info(
+          { job: spec.name, jobId: job.id, attempt: meta.attempt, ms: Date.now() - started, result },
+          'job done',
+        );
+        return result;
+      } catch (err) {
+        const retry = job.retryCount < job.retryLimit;
+        logger.error(
+          { err, job: spec.name, jobId: job.id, attempt: meta.attempt, willRetry: retry },
+          retry ? 'job failed; it will be retried' : 'job failed for good (retries used up)',
+        );
+        throw err;
+      }
+    };
+    const polling = spec.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2;
+    const ids: string[] = [];
+    for (let i = 0; i < (spec.workers ?? 1); i++) {
+      let self = '';
+      self = await boss.work<object>(
+        spec.name,
+        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: polling },
+        async (jobs) => {
+          try {
+            return await handler(jobs);
+          } finally {
+            // pg-boss waits out the polling interval after every fetch, even one that found a job: a
+            // worker would run one job per interval with a backlog waiting. Having found one, it looks
+            // again at once; only an empty fetch makes it wait.
+            if (jobs.length) boss.notifyWorker(self);
+          }
+        },
+      );
+      ids.push(self);
+    }
+    workers.set(spec.name, ids);
   }
+
+  // Waking one idle worker is enough: a worker that finds a job fetches again at once.
+  let turn = 0;
+  const wake = (name: string) => {
+    const ids = workers.get(name);
+    if (ids?.length) boss.notifyWorker(ids[turn++ % ids.length]!);
+  };
 
   return {
     async send(name, data = {}, sendOptions = {}) {
@@ -143,15 +170,13 @@ export async function startJobs<S>(
       // An idle worker looks for work every pollingIntervalSeconds; a chain of jobs (webhook → trigger
       // event → handoff step → delivery) would wait that long at every link. A job due now wakes this
       // process's worker for its queue; other instances still find it on their next poll.
-      const worker = workers.get(name);
-      if (id && worker && !sendOptions.startAfter) boss.notifyWorker(worker);
+      if (id && !sendOptions.startAfter) wake(name);
       return id;
     },
     async sendMany(name, items) {
       if (!items.length) return;
       await boss.insert(items.map((data) => ({ name, data })));
-      const worker = workers.get(name);
-      if (worker) boss.notifyWorker(worker);
+      wake(name);
     },
     async state(name, id) {
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;

@@ -81,6 +81,22 @@ describe('background jobs', () => {
     expect(done[2]! - t0).toBeLessThan(5_000);
   });
 
+  it('a backlog runs back to back, not one job per polling interval', async () => {
+    const done: number[] = [];
+    const count: JobSpec<unknown, { n: number }> = {
+      name: 'backlog',
+      run: async () => {
+        done.push(Date.now());
+      },
+    };
+    const { jobs } = await instance(await freshDatabaseUrl(), [count as JobSpec<unknown, never>], false, 20);
+    await jobs.sendMany(
+      'backlog',
+      Array.from({ length: 20 }, (_, n) => ({ n })),
+    );
+    await waitUntil(async () => done.length === 20, 'twenty jobs done', 15_000);
+  });
+
   it('two instances share one queue: every job runs exactly once', async () => {
     const url = await freshDatabaseUrl();
     const seen: string[] = [];
