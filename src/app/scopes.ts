@@ -34,6 +34,9 @@ export const BOT_SCOPE_REASONS = {
     planned: 'engagement tracking',
   },
   'reactions:read': { reason: 'tracking reactions to milestone updates', planned: 'engagement tracking' },
+  'im:history': {
+    reason: "finding Thread's own post in a DM after a crash mid-post, so it is never posted twice",
+  },
 } as const satisfies Record<string, Grant>;
 
 export const BOT_SCOPES = Object.keys(BOT_SCOPE_REASONS) as (keyof typeof BOT_SCOPE_REASONS)[];
@@ -48,11 +51,18 @@ export const BOT_EVENTS = {
   },
 } as const satisfies Record<string, Grant>;
 
-/** Web API methods Thread calls → the bot scope each needs (methods needing none map to null). */
-export const METHOD_SCOPES: Record<string, keyof typeof BOT_SCOPE_REASONS | null> = {
+type BotScope = keyof typeof BOT_SCOPE_REASONS;
+
+/**
+ * Web API methods Thread calls → the bot scopes they need (methods needing none map to null; a method
+ * whose scope depends on the kind of conversation lists one per kind).
+ */
+export const METHOD_SCOPES: Record<string, BotScope | readonly BotScope[] | null> = {
   'chat.postMessage': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'chat.update': 'chat:write',
+  // Public channels, private channels, DMs.
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'conversations.open': 'im:write',
   'users.info': 'users:read',
   'views.publish': null,

@@ -87,8 +87,7 @@ describe('manifest.json', () => {
     const needed = new Set<string>(['commands']);
     for (const method of called) {
       expect(METHOD_SCOPES, `no scope recorded for ${method}`).toHaveProperty([method]);
-      const scope = METHOD_SCOPES[method];
-      if (scope) needed.add(scope);
+      for (const scope of [METHOD_SCOPES[method] ?? []].flat()) needed.add(scope);
     }
     for (const scope of needed) expect(BOT_SCOPES).toContain(scope);
     for (const [scope, grant] of Object.entries(BOT_SCOPE_REASONS)) {

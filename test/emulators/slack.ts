@@ -39,6 +39,12 @@ export interface SlackEmulatorOptions {
   appToken?: string;
 }
 
+export interface PostedMessage {
+  ts: string;
+  text?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 export type SocketEnvelopeType = 'slash_commands' | 'events_api' | 'interactive';
 
 export interface SlackEmulator extends RunningServer {
@@ -56,6 +62,8 @@ export interface SlackEmulator extends RunningServer {
   failNext(method: string, error: string | { status: number; retryAfter?: number }): void;
   /** Makes the next call to `method` answer only after `ms`. */
   slowNext(method: string, ms: number): void;
+  /** Messages posted, per channel, oldest first (what conversations.history serves). */
+  messages: Map<string, PostedMessage[]>;
   addUser(user: SlackUser): void;
   /** Issues an OAuth code for the install flow (what Slack's consent page would do). */
   issueInstallCode(teamId?: string): string;
@@ -94,6 +102,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const faults = new Map<string, (string | { status: number; retryAfter?: number })[]>();
   const postTimes = new Map<string, number[]>();
   const delays = new Map<string, number>();
+  const messages = new Map<string, PostedMessage[]>();
   const installCodes = new Map<string, string>();
   const tokens = new Map<string, string>([[botToken, teamId]]);
   const burst = options.burst ?? 3;
@@ -163,7 +172,15 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
     if (!token || !tokens.has(token)) return fail('invalid_auth');
     const team = tokens.get(token)!;
+    return api(method, args, team, token);
+  };
 
+  const api = (
+    method: string,
+    args: Record<string, unknown>,
+    team: string,
+    token: string,
+  ): EmulatorResponse => {
     switch (method) {
       case 'auth.test':
         return ok({
@@ -185,7 +202,48 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         }
         recent.push(now);
         postTimes.set(channel, recent);
-        return ok({ channel, ts: nextTs(), message: { text: args.text } });
+        // Message metadata (https://docs.slack.dev/messaging/message-metadata): an `event_type` and an
+        // `event_payload` object, both required when metadata is given.
+        let metadata: PostedMessage['metadata'];
+        if (args.metadata !== undefined) {
+          const m = (typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata) as Record<
+            string,
+            unknown
+          >;
+          if (typeof m?.event_type !== 'string' || typeof m.event_payload !== 'object' || !m.event_payload) {
+            return fail('invalid_metadata_format');
+          }
+          metadata = m as PostedMessage['metadata'];
+        }
+        const ts = nextTs();
+        const list = messages.get(channel) ?? [];
+        list.push({ ts, text: args.text, ...(metadata ? { metadata } : {}) });
+        messages.set(channel, list);
+        return ok({ channel, ts, message: { text: args.text } });
+      }
+      case 'conversations.history': {
+        // https://docs.slack.dev/reference/methods/conversations.history: newest first, `oldest`/`latest`
+        // bounds (exclusive by default), `limit` ≤ 999 (default 100), cursor paging through
+        // response_metadata.next_cursor; metadata only with `include_all_metadata`.
+        const channel = String(args.channel ?? '');
+        if (!channel) return fail('channel_not_found');
+        const oldest = Number(args.oldest ?? 0);
+        const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const all = [...(messages.get(channel) ?? [])].reverse().filter((m) => Number(m.ts) > oldest);
+        const start = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString()) : 0;
+        const page = all.slice(start, start + limit).map((m) => {
+          const { metadata, ...rest } = m;
+          return { type: 'message', ...rest, ...(withMetadata && metadata ? { metadata } : {}) };
+        });
+        const more = start + limit < all.length;
+        return ok({
+          messages: page,
+          has_more: more,
+          response_metadata: {
+            next_cursor: more ? Buffer.from(String(start + limit)).toString('base64') : '',
+          },
+        });
       }
       case 'chat.postEphemeral': {
         const problem = checkMessage(args);
@@ -324,6 +382,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       faults.set(method, [...(faults.get(method) ?? []), error]);
     },
     slowNext: (method, ms) => delays.set(method, ms),
+    messages,
     addUser: (u) => users.set(u.id, u),
     issueInstallCode,
   };

@@ -1,10 +1,13 @@
 /**
  * Durable Slack posts. A workflow asks for a post under a key (`enqueueDelivery`); the `deliver` job posts
  * it. Guarantees:
- * - once per (team, key): asked twice, or a job run twice or concurrently, Slack sees one post — the row
- *   is locked across the post and a delivered row is never posted again;
+ * - once per (team, key): asked twice, or a job run twice or concurrently, Slack sees one post — a job
+ *   leases the row before posting, and a delivered row is never posted again. A crash after Slack took
+ *   the post but before its answer was recorded is caught too: every post carries its key in Slack's
+ *   message metadata, and an attempt that follows an unfinished one looks for that key in the channel
+ *   before posting again;
  * - paced per channel (about one message a second, Slack's chat.postMessage limit), across instances:
- *   posts to one channel take turns under an advisory lock, and a post due too early is rescheduled;
+ *   storing a delivery reserves the channel's next free one-second slot, and its job is due then;
  * - Slack's 429 `Retry-After` reschedules the job after that many seconds (a worker never sleeps on it);
  * - errors that no retry will fix (the channel is gone, the message is too long…) end the delivery as
  *   failed with a plain reason at once; others are retried by the job queue, then fail.
@@ -31,23 +34,45 @@ export interface DeliveryRequest {
 export const DELIVER_JOB = 'deliver';
 /** Slack's chat.postMessage allowance per channel: about one message a second. */
 export const CHANNEL_GAP_MS = 1000;
+/** Longer than one post can take (the Slack client gives up sooner): a crashed job's lease runs out. */
+const LEASE_SECONDS = 120;
+/**
+ * The metadata event type that marks Thread's posts (https://docs.slack.dev/messaging/message-metadata:
+ * `metadata: { event_type, event_payload }` on chat.postMessage; conversations.history returns it with
+ * `include_all_metadata`).
+ */
+export const DELIVERY_EVENT_TYPE = 'thread_delivery';
+/** How far back (pages of 200) a check for an earlier attempt's post looks; a post is seconds old. */
+const HISTORY_PAGES = 3;
 
-/** Stores the delivery and queues its job; a key already stored is left as it is (returns false). */
+/**
+ * Stores the delivery in the channel's next free slot and queues its job for that moment; a key already
+ * stored is left as it is (returns false).
+ */
 export async function enqueueDelivery(services: Services, request: DeliveryRequest): Promise<boolean> {
-  const row = await services.db
-    .insertInto('deliveries')
-    .values({
-      team_id: request.teamId,
-      key: request.key,
-      channel: request.channel,
-      payload: JSON.stringify(request.message),
-    })
-    .onConflict((oc) => oc.columns(['team_id', 'key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const row = await services.db.transaction().execute(async (trx) => {
+    // Slots of one channel are handed out one at a time, across instances.
+    await sql`select pg_advisory_xact_lock(hashtext(${`deliveries:${request.teamId}:${request.channel}`}))`.execute(
+      trx,
+    );
+    return trx
+      .insertInto('deliveries')
+      .values({
+        team_id: request.teamId,
+        key: request.key,
+        channel: request.channel,
+        payload: JSON.stringify(request.message),
+        not_before: sql<Date>`greatest(now(), (
+          select max(not_before) + make_interval(secs => ${CHANNEL_GAP_MS / 1000})
+          from deliveries where team_id = ${request.teamId} and channel = ${request.channel}))`,
+      })
+      .onConflict((oc) => oc.columns(['team_id', 'key']).doNothing())
+      .returning(['id', 'not_before', sql<boolean>`not_before > now()`.as('later')])
+      .executeTakeFirst();
+  });
   if (!row) return false;
   try {
-    await services.jobs.send(DELIVER_JOB, { id: row.id });
+    await services.jobs.send(DELIVER_JOB, { id: row.id }, row.later ? { startAfter: row.not_before! } : {});
   } catch (err) {
     // Without its job the row would never be posted, and a second ask would find it and do nothing.
     await services.db.deleteFrom('deliveries').where('id', '=', row.id).execute();
@@ -57,12 +82,12 @@ export async function enqueueDelivery(services: Services, request: DeliveryReque
 }
 
 export type DeliveryOutcome =
-  | { outcome: 'delivered'; ts: string }
+  | { outcome: 'delivered'; ts: string; found?: true }
   | { outcome: 'already done' | 'gone' }
   | { outcome: 'failed'; reason: string }
   /** A temporary problem: recorded, then the job fails so the queue retries it with backoff. */
   | { outcome: 'retrying'; reason: string }
-  | { outcome: 'rescheduled'; after: Date; why: 'rate limited' | 'pacing' };
+  | { outcome: 'rescheduled'; after: Date; why: 'rate limited' | 'pacing' | 'busy' };
 
 /**
  * The job's work. `lastTry`: the queue will not retry a temporary failure again, so it ends as failed.
@@ -72,72 +97,7 @@ export async function deliver(
   id: string,
   options: { lastTry: boolean },
 ): Promise<DeliveryOutcome> {
-  const result = await services.db.transaction().execute(async (trx): Promise<DeliveryOutcome> => {
-    const row = await trx
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return { outcome: 'gone' };
-    if (row.status !== 'pending') return { outcome: 'already done' };
-    // One post at a time per channel, across instances, until this transaction ends.
-    await sql`select pg_advisory_xact_lock(hashtext(${`deliveries:${row.team_id}:${row.channel}`}))`.execute(
-      trx,
-    );
-    const last = await trx
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.max('delivered_at').as('at'))
-      .where('team_id', '=', row.team_id)
-      .where('channel', '=', row.channel)
-      .where('status', '=', 'delivered')
-      .executeTakeFirst();
-    const due = last?.at ? new Date(last.at).getTime() + CHANNEL_GAP_MS : 0;
-    if (due > Date.now()) return { outcome: 'rescheduled', after: new Date(due), why: 'pacing' };
-
-    const attempts = row.attempts + 1;
-    const message = row.payload as unknown as DeliveryMessage;
-    try {
-      const client = await services.slackClient(row.team_id, { rateLimits: 'reject' });
-      const posted = await post(client, row.channel, message);
-      await trx
-        .updateTable('deliveries')
-        .set({
-          status: 'delivered',
-          attempts,
-          slack_ts: posted,
-          last_error: null,
-          delivered_at: sql<Date>`now()`,
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', id)
-        .execute();
-      return { outcome: 'delivered', ts: posted };
-    } catch (err) {
-      const problem = slackProblem(err);
-      const failed = problem.kind === 'permanent' || (problem.kind === 'temporary' && options.lastTry);
-      await trx
-        .updateTable('deliveries')
-        .set({
-          attempts,
-          last_error: problem.reason,
-          ...(failed ? { status: 'failed' as const } : {}),
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', id)
-        .execute();
-      if (problem.kind === 'rate limited') {
-        return {
-          outcome: 'rescheduled',
-          after: new Date(Date.now() + problem.retryAfterS * 1000),
-          why: 'rate limited',
-        };
-      }
-      return failed
-        ? { outcome: 'failed', reason: problem.reason }
-        : { outcome: 'retrying', reason: problem.reason };
-    }
-  });
+  const result = await attempt(services, id, options);
   if (result.outcome === 'rescheduled') {
     await services.jobs.send(DELIVER_JOB, { id }, { startAfter: result.after });
   }
@@ -148,13 +108,134 @@ export async function deliver(
   return result;
 }
 
-async function post(client: WebClient, channel: string, message: DeliveryMessage): Promise<string> {
+async function attempt(
+  services: Services,
+  id: string,
+  options: { lastTry: boolean },
+): Promise<DeliveryOutcome> {
+  const db = services.db;
+  // The lease: one job at a time works on a delivery, without holding a transaction across Slack's answer.
+  const claim = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return { outcome: 'gone' } as const;
+    if (row.status !== 'pending') return { outcome: 'already done' } as const;
+    const now = await trx
+      .selectNoFrom(sql<Date>`now()`.as('now'))
+      .executeTakeFirstOrThrow()
+      .then((r) => new Date(r.now).getTime());
+    // Another job holds it: come back when its lease ends (it will be done by then, or dead).
+    if (row.claimed_until && new Date(row.claimed_until).getTime() > now) {
+      return { outcome: 'rescheduled', after: new Date(row.claimed_until), why: 'busy' } as const;
+    }
+    // A job that came early (a redelivery) waits for its slot.
+    if (row.not_before && new Date(row.not_before).getTime() > now) {
+      return { outcome: 'rescheduled', after: new Date(row.not_before), why: 'pacing' } as const;
+    }
+    await trx
+      .updateTable('deliveries')
+      .set({
+        claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
+        posting_since: sql<Date>`coalesce(posting_since, now())`,
+        attempts: row.attempts + 1,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .execute();
+    return { outcome: 'claimed', row } as const;
+  });
+  if (claim.outcome !== 'claimed') return claim;
+  const { row } = claim;
+  const message = row.payload as unknown as DeliveryMessage;
+  const finish = (set: Record<string, unknown>) =>
+    db
+      .updateTable('deliveries')
+      .set({ ...set, claimed_until: null, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute();
+  try {
+    const client = await services.slackClient(row.team_id, { rateLimits: 'reject' });
+    // An earlier attempt began and never recorded Slack's answer: it may have posted.
+    const earlier = row.posting_since
+      ? await findPosted(client, row.channel, row.key, new Date(row.posting_since))
+      : undefined;
+    const ts = earlier ?? (await post(client, row.channel, row.key, message));
+    await finish({
+      status: 'delivered',
+      slack_ts: ts,
+      last_error: null,
+      posting_since: null,
+      delivered_at: sql<Date>`now()`,
+    });
+    return earlier ? { outcome: 'delivered', ts, found: true } : { outcome: 'delivered', ts };
+  } catch (err) {
+    const problem = slackProblem(err);
+    const failed = problem.kind === 'permanent' || (problem.kind === 'temporary' && options.lastTry);
+    await finish({
+      last_error: problem.reason,
+      // Slack answered (an error, a 429): nothing was posted. No answer at all: it may have been.
+      ...(problem.answered ? { posting_since: null } : {}),
+      ...(failed ? { status: 'failed' as const } : {}),
+    });
+    if (problem.kind === 'rate limited') {
+      return {
+        outcome: 'rescheduled',
+        after: new Date(Date.now() + problem.retryAfterS * 1000),
+        why: 'rate limited',
+      };
+    }
+    return failed
+      ? { outcome: 'failed', reason: problem.reason }
+      : { outcome: 'retrying', reason: problem.reason };
+  }
+}
+
+async function post(
+  client: WebClient,
+  channel: string,
+  key: string,
+  message: DeliveryMessage,
+): Promise<string> {
   const res = await client.chat.postMessage({
     channel,
     text: message.text,
     ...(message.blocks ? { blocks: [...message.blocks] } : {}),
+    metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key } },
   });
   return String(res.ts);
+}
+
+/** The ts of Thread's post carrying `key` in the channel since `since`, if an earlier attempt made it. */
+async function findPosted(
+  client: WebClient,
+  channel: string,
+  key: string,
+  since: Date,
+): Promise<string | undefined> {
+  let cursor: string | undefined;
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const res = await client.conversations.history({
+      channel,
+      // A little before the attempt began: Slack's clock and ours differ by a moment.
+      oldest: String(Math.floor(since.getTime() / 1000) - 60),
+      include_all_metadata: true,
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    });
+    const hit = res.messages?.find(
+      (m) =>
+        m.metadata?.event_type === DELIVERY_EVENT_TYPE &&
+        (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+    );
+    if (hit?.ts) return hit.ts;
+    cursor = res.response_metadata?.next_cursor || undefined;
+    if (!cursor) return undefined;
+  }
+  return undefined;
 }
 
 /** Slack errors no retry fixes, in words a person can act on. */
@@ -175,19 +256,33 @@ const PERMANENT: Record<string, string> = {
 /** Slack's own trouble: worth retrying. */
 const TEMPORARY = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
-type SlackProblem =
+type SlackProblem = (
   | { kind: 'permanent' | 'temporary'; reason: string }
-  | { kind: 'rate limited'; reason: string; retryAfterS: number };
+  | { kind: 'rate limited'; reason: string; retryAfterS: number }
+) & {
+  /** Slack answered the call (so it did not post); false when no answer came (it may have). */
+  answered: boolean;
+};
 
 function slackProblem(err: unknown): SlackProblem {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
   if (e?.code === 'slack_webapi_rate_limited_error') {
     const retryAfterS = Math.max(1, Number(e.retryAfter) || 1);
-    return { kind: 'rate limited', reason: `Slack rate limit; retrying after ${retryAfterS} s`, retryAfterS };
+    return {
+      kind: 'rate limited',
+      reason: `Slack rate limit; retrying after ${retryAfterS} s`,
+      retryAfterS,
+      answered: true,
+    };
   }
   const code = e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
   if (code && !TEMPORARY.has(code)) {
-    return { kind: 'permanent', reason: `${PERMANENT[code] ?? 'Slack refused the message'} (${code})` };
+    return {
+      kind: 'permanent',
+      reason: `${PERMANENT[code] ?? 'Slack refused the message'} (${code})`,
+      answered: true,
+    };
   }
-  return { kind: 'temporary', reason: code ? `Slack had a problem (${code})` : 'Slack could not be reached' };
+  if (code) return { kind: 'temporary', reason: `Slack had a problem (${code})`, answered: true };
+  return { kind: 'temporary', reason: 'Slack could not be reached', answered: false };
 }
