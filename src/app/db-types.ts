@@ -290,3 +290,4 @@ export type NewConnection = Insertable<ConnectionsTable>;
 export type ConnectionUpdate = Updateable<ConnectionsTable>;
 export type IntegrationLog = Selectable<IntegrationLogsTable>;
 export type Account = Selectable<AccountsTable>;
+export type Delivery = Selectable<DeliveriesTable>;

@@ -49,8 +49,8 @@ export interface SendOptions {
 /** What the rest of Thread sees of the queue: it sends jobs; only this file knows pg-boss. */
 export interface JobQueue {
   send(name: string, data?: object, options?: SendOptions): Promise<string | null>;
-  /** Many jobs of one queue in one statement (all or none), each due now: a webhook batch's events. */
-  sendMany(name: string, items: readonly object[]): Promise<void>;
+  /** Many jobs of one queue in one statement (all or none): a webhook batch's events, a broadcast. */
+  sendMany(name: string, jobs: readonly { data: object; startAfter?: Date }[]): Promise<void>;
 }
 
 export interface JobRunner extends JobQueue {
@@ -91,6 +91,9 @@ export async function startJobs<S>(
       : {}),
     // Keep finished jobs a week for inspection, then let pg-boss's maintenance delete them.
     deleteAfterDays: 7,
+    // Maintenance is also what retries the jobs of a process that died mid-job (they expire): every 15 s
+    // (once across instances) instead of every 2 minutes, so a restart picks them up soon.
+    maintenanceIntervalSeconds: 15,
   });
   // pg-boss's errors (its clock and maintenance; failed polls it swallows) point at the database.
   boss.on('error', (err) => {
@@ -157,12 +160,34 @@ export async function startJobs<S>(
     workers.set(spec.name, ids);
   }
 
-  // Waking one idle worker is enough: a worker that finds a job fetches again at once.
+  // Waking one idle worker is enough for one job: a worker that finds a job fetches again at once.
   let turn = 0;
-  const wake = (name: string) => {
-    const ids = workers.get(name);
-    if (ids?.length) boss.notifyWorker(ids[turn++ % ids.length]!);
+  const wake = (name: string, all = false) => {
+    const ids = workers.get(name) ?? [];
+    if (all) for (const id of ids) boss.notifyWorker(id);
+    else if (ids.length) boss.notifyWorker(ids[turn++ % ids.length]!);
   };
+  // A job due later wakes this process's workers when it falls due (timers shared per 20 ms), instead of
+  // waiting for their next poll: delivery slots are a second apart, and half a second late on each one
+  // would be felt. Other instances still find the job on their next poll.
+  const timers = new Map<string, NodeJS.Timeout>();
+  const wakeAt = (name: string, at: Date) => {
+    if (!workers.has(name)) return;
+    const due = Math.ceil(at.getTime() / 20) * 20;
+    const key = `${name}:${due}`;
+    if (timers.has(key)) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(key);
+        wake(name, true);
+      },
+      Math.max(0, due - Date.now()),
+    );
+    timer.unref();
+    timers.set(key, timer);
+  };
+  const dueAt = (startAfter: Date | number) =>
+    startAfter instanceof Date ? startAfter : new Date(Date.now() + startAfter * 1000);
 
   return {
     async send(name, data = {}, sendOptions = {}) {
@@ -170,18 +195,28 @@ export async function startJobs<S>(
       // An idle worker looks for work every pollingIntervalSeconds; a chain of jobs (webhook → trigger
       // event → handoff step → delivery) would wait that long at every link. A job due now wakes this
       // process's worker for its queue; other instances still find it on their next poll.
-      if (id && !sendOptions.startAfter) wake(name);
+      if (id && sendOptions.startAfter === undefined) wake(name);
+      else if (id && sendOptions.startAfter !== undefined) wakeAt(name, dueAt(sendOptions.startAfter));
       return id;
     },
-    async sendMany(name, items) {
-      if (!items.length) return;
-      await boss.insert(items.map((data) => ({ name, data })));
-      wake(name);
+    async sendMany(name, jobs) {
+      if (!jobs.length) return;
+      await boss.insert(
+        jobs.map((j) => ({
+          name,
+          data: j.data,
+          ...(j.startAfter ? { startAfter: j.startAfter.toISOString() } : {}),
+        })),
+      );
+      if (jobs.some((j) => !j.startAfter)) wake(name, true);
+      for (const j of jobs) if (j.startAfter) wakeAt(name, j.startAfter);
     },
     async state(name, id) {
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;
     },
     async stop(timeoutMs = 8000) {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
       // Graceful: stop fetching, wait for running handlers up to the timeout.
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs }).catch(() => {});
     },

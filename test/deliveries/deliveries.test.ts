@@ -85,6 +85,45 @@ describe('deliveries', () => {
     expect(keys.flatMap(postsOf)).toHaveLength(5);
   });
 
+  it("a post due on its slot still waits when the channel's last post went out late, less than a second ago", async () => {
+    const services = app.thread.services;
+    const db = services.db;
+    // The post before went out late: just now, though its slot was earlier.
+    await db
+      .insertInto('deliveries')
+      .values({
+        team_id: app.teamId,
+        key: 'late-1',
+        channel: 'C0LATE',
+        payload: JSON.stringify({ text: 'handoff late-1' }),
+        status: 'delivered',
+        slack_ts: '1.000001',
+        delivered_at: new Date(),
+        not_before: new Date(Date.now() - 900),
+        updated_at: new Date(),
+      })
+      .execute();
+    const due = await db
+      .insertInto('deliveries')
+      .values({
+        team_id: app.teamId,
+        key: 'late-2',
+        channel: 'C0LATE',
+        payload: JSON.stringify({ text: 'handoff late-2' }),
+        not_before: new Date(Date.now() - 100),
+        updated_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const outcome = await deliver(services, due.id, { lastTry: false });
+    expect(outcome).toMatchObject({ outcome: 'rescheduled', why: 'pacing' });
+    const after = (outcome as { after: Date }).after.getTime();
+    expect(after - Date.now()).toBeGreaterThan(500);
+    expect((await row('late-2')).attempts).toBe(0);
+    await settled('late-2');
+    expect(postsOf('late-2')).toHaveLength(1);
+  });
+
   it('Slack took the post but the attempt died before recording it: the next attempt finds it, no second post', async () => {
     const services = app.thread.services;
     const db = services.db;

@@ -15,6 +15,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
+import type { Delivery } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 
 export interface DeliveryMessage {
@@ -34,8 +35,8 @@ export interface DeliveryRequest {
 export const DELIVER_JOB = 'deliver';
 /** Slack's chat.postMessage allowance per channel: about one message a second. */
 export const CHANNEL_GAP_MS = 1000;
-/** Longer than one post can take (the Slack client gives up sooner): a crashed job's lease runs out. */
-const LEASE_SECONDS = 120;
+/** Longer than one post can take (the Slack client gives up after 20 s): a crashed job's lease runs out. */
+const LEASE_SECONDS = 30;
 /**
  * The metadata event type that marks Thread's posts (https://docs.slack.dev/messaging/message-metadata:
  * `metadata: { event_type, event_payload }` on chat.postMessage; conversations.history returns it with
@@ -45,40 +46,74 @@ export const DELIVERY_EVENT_TYPE = 'thread_delivery';
 /** How far back (pages of 200) a check for an earlier attempt's post looks; a post is seconds old. */
 const HISTORY_PAGES = 3;
 
-/**
- * Stores the delivery in the channel's next free slot and queues its job for that moment; a key already
- * stored is left as it is (returns false).
- */
+/** Stores one delivery (see enqueueDeliveries); false when its key was already stored. */
 export async function enqueueDelivery(services: Services, request: DeliveryRequest): Promise<boolean> {
-  const row = await services.db.transaction().execute(async (trx) => {
-    // Slots of one channel are handed out one at a time, across instances.
-    await sql`select pg_advisory_xact_lock(hashtext(${`deliveries:${request.teamId}:${request.channel}`}))`.execute(
-      trx,
-    );
-    return trx
-      .insertInto('deliveries')
-      .values({
-        team_id: request.teamId,
-        key: request.key,
-        channel: request.channel,
-        payload: JSON.stringify(request.message),
-        not_before: sql<Date>`greatest(now(), (
-          select max(not_before) + make_interval(secs => ${CHANNEL_GAP_MS / 1000})
-          from deliveries where team_id = ${request.teamId} and channel = ${request.channel}))`,
-      })
-      .onConflict((oc) => oc.columns(['team_id', 'key']).doNothing())
-      .returning(['id', 'not_before', sql<boolean>`not_before > now()`.as('later')])
-      .executeTakeFirst();
+  return (await enqueueDeliveries(services, [request])) === 1;
+}
+
+/**
+ * Stores deliveries, each in its channel's next free one-second slot, and queues each job for its slot —
+ * in one transaction and one queue insert, however many (a broadcast to every customer channel). Keys
+ * already stored are left as they are. Returns how many were new.
+ */
+export async function enqueueDeliveries(
+  services: Services,
+  requests: readonly DeliveryRequest[],
+): Promise<number> {
+  if (!requests.length) return 0;
+  const input = requests.map((r, ord) => ({
+    ord,
+    team_id: r.teamId,
+    key: r.key,
+    channel: r.channel,
+    payload: r.message,
+  }));
+  const rows = await services.db.transaction().execute(async (trx) => {
+    // Slots of a channel are handed out one transaction at a time, across instances (locks taken in
+    // one order, so two batches never deadlock).
+    await sql`select pg_advisory_xact_lock(hashtext(c)) from (
+      select distinct 'deliveries:' || (r->>'team_id') || ':' || (r->>'channel') as c
+      from jsonb_array_elements(${JSON.stringify(input)}::jsonb) r order by 1) locks`.execute(trx);
+    const inserted = await sql<{ id: string; not_before: Date; later: boolean }>`
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+          as t(ord int, team_id text, key text, channel text, payload jsonb)
+      ), numbered as (
+        select i.*, row_number() over (partition by team_id, channel order by ord) - 1 as n
+        from input i
+        where not exists (select 1 from deliveries d where d.team_id = i.team_id and d.key = i.key)
+      ), slotted as (
+        select n.*, greatest(now(), (
+          select max(d.not_before) + make_interval(secs => ${CHANNEL_GAP_MS / 1000})
+          from deliveries d where d.team_id = n.team_id and d.channel = n.channel
+        )) + make_interval(secs => n.n * ${CHANNEL_GAP_MS / 1000}) as slot
+        from numbered n
+      )
+      insert into deliveries (team_id, key, channel, payload, not_before)
+      select team_id, key, channel, payload, slot from slotted order by ord
+      on conflict (team_id, key) do nothing
+      returning id, not_before, not_before > now() as later`.execute(trx);
+    return inserted.rows;
   });
-  if (!row) return false;
+  if (!rows.length) return 0;
   try {
-    await services.jobs.send(DELIVER_JOB, { id: row.id }, row.later ? { startAfter: row.not_before! } : {});
+    await services.jobs.sendMany(
+      DELIVER_JOB,
+      rows.map((r) => ({ data: { id: r.id }, ...(r.later ? { startAfter: r.not_before } : {}) })),
+    );
   } catch (err) {
-    // Without its job the row would never be posted, and a second ask would find it and do nothing.
-    await services.db.deleteFrom('deliveries').where('id', '=', row.id).execute();
+    // Without their jobs the rows would never be posted, and a second ask would find them and do nothing.
+    await services.db
+      .deleteFrom('deliveries')
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
     throw err;
   }
-  return true;
+  return rows.length;
 }
 
 export type DeliveryOutcome =
@@ -114,42 +149,9 @@ async function attempt(
   options: { lastTry: boolean },
 ): Promise<DeliveryOutcome> {
   const db = services.db;
-  // The lease: one job at a time works on a delivery, without holding a transaction across Slack's answer.
-  const claim = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return { outcome: 'gone' } as const;
-    if (row.status !== 'pending') return { outcome: 'already done' } as const;
-    const now = await trx
-      .selectNoFrom(sql<Date>`now()`.as('now'))
-      .executeTakeFirstOrThrow()
-      .then((r) => new Date(r.now).getTime());
-    // Another job holds it: come back when its lease ends (it will be done by then, or dead).
-    if (row.claimed_until && new Date(row.claimed_until).getTime() > now) {
-      return { outcome: 'rescheduled', after: new Date(row.claimed_until), why: 'busy' } as const;
-    }
-    // A job that came early (a redelivery) waits for its slot.
-    if (row.not_before && new Date(row.not_before).getTime() > now) {
-      return { outcome: 'rescheduled', after: new Date(row.not_before), why: 'pacing' } as const;
-    }
-    await trx
-      .updateTable('deliveries')
-      .set({
-        claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
-        posting_since: sql<Date>`coalesce(posting_since, now())`,
-        attempts: row.attempts + 1,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('id', '=', id)
-      .execute();
-    return { outcome: 'claimed', row } as const;
-  });
+  const claim = await claimDelivery(services, id);
   if (claim.outcome !== 'claimed') return claim;
-  const { row } = claim;
+  const { row, previousPostingSince } = claim;
   const message = row.payload as unknown as DeliveryMessage;
   const finish = (set: Record<string, unknown>) =>
     db
@@ -160,8 +162,8 @@ async function attempt(
   try {
     const client = await services.slackClient(row.team_id, { rateLimits: 'reject' });
     // An earlier attempt began and never recorded Slack's answer: it may have posted.
-    const earlier = row.posting_since
-      ? await findPosted(client, row.channel, row.key, new Date(row.posting_since))
+    const earlier = previousPostingSince
+      ? await findPosted(client, row.channel, row.key, previousPostingSince)
       : undefined;
     const ts = earlier ?? (await post(client, row.channel, row.key, message));
     await finish({
@@ -192,6 +194,68 @@ async function attempt(
       ? { outcome: 'failed', reason: problem.reason }
       : { outcome: 'retrying', reason: problem.reason };
   }
+}
+
+type Claim =
+  | { outcome: 'claimed'; row: Delivery; previousPostingSince: Date | null }
+  | Extract<DeliveryOutcome, { outcome: 'gone' | 'already done' | 'rescheduled' }>;
+
+/**
+ * The lease: one job at a time works on a delivery, without holding a transaction across Slack's answer.
+ * One statement on the hot path (a delivery is due, pending, free); only a refusal looks at why.
+ */
+async function claimDelivery(services: Services, id: string): Promise<Claim> {
+  const claimed = await sql<Delivery & { previous_posting_since: Date | null }>`
+    with previous as (select id, posting_since from deliveries where id = ${id} for update)
+    update deliveries d set
+      claimed_until = now() + make_interval(secs => ${LEASE_SECONDS}),
+      posting_since = coalesce(d.posting_since, now()),
+      attempts = d.attempts + 1,
+      updated_at = now()
+    from previous
+    where d.id = previous.id and d.status = 'pending'
+      and (d.claimed_until is null or d.claimed_until <= now())
+      and (d.not_before is null or d.not_before <= now())
+      -- Slots are a second apart, but the post before may have gone out a moment late: never two posts
+      -- to a channel less than a second apart (Slack's burst allowance is small).
+      and not exists (
+        select 1 from deliveries o
+        where o.team_id = d.team_id and o.channel = d.channel and o.status = 'delivered'
+          and o.delivered_at > now() - make_interval(secs => ${CHANNEL_GAP_MS / 1000}))
+    returning d.*, previous.posting_since as previous_posting_since`.execute(services.db);
+  const hit = claimed.rows[0];
+  if (hit) {
+    const { previous_posting_since, ...row } = hit;
+    return { outcome: 'claimed', row, previousPostingSince: previous_posting_since };
+  }
+  const row = await services.db
+    .selectFrom('deliveries as d')
+    .select((eb) => [
+      'd.status',
+      'd.claimed_until',
+      'd.not_before',
+      eb
+        .selectFrom('deliveries as o')
+        .select(
+          sql<Date | null>`max(o.delivered_at) + make_interval(secs => ${CHANNEL_GAP_MS / 1000})`.as('a'),
+        )
+        .whereRef('o.team_id', '=', 'd.team_id')
+        .whereRef('o.channel', '=', 'd.channel')
+        .where('o.status', '=', 'delivered')
+        .as('channel_free_at'),
+    ])
+    .where('d.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return { outcome: 'gone' };
+  if (row.status !== 'pending') return { outcome: 'already done' };
+  // Another job holds it: come back when its lease ends (it will be done by then, or dead).
+  if (row.claimed_until && row.claimed_until.getTime() > Date.now()) {
+    return { outcome: 'rescheduled', after: row.claimed_until, why: 'busy' };
+  }
+  // Early for its slot (a redelivery), or the channel's last post was less than a second ago.
+  const times = [row.not_before, row.channel_free_at].filter((t): t is Date => t instanceof Date);
+  const after = new Date(Math.max(Date.now(), ...times.map((t) => t.getTime())));
+  return { outcome: 'rescheduled', after, why: 'pacing' };
 }
 
 async function post(

@@ -79,7 +79,7 @@ async function enqueue(services: Services, ids: string[]): Promise<void> {
   try {
     await services.jobs.sendMany(
       'trigger-event',
-      ids.map((id) => ({ id })),
+      ids.map((id) => ({ data: { id } })),
     );
   } catch (err) {
     await forgetTriggerEvents(services, ids);
