@@ -13,6 +13,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
+import { channelProblemOf, clearChannelProblem, markChannelProblem } from '../channels/problems.js';
 
 export interface DeliveryMessage {
   text: string;
@@ -59,7 +60,7 @@ export async function enqueueDelivery(services: Services, request: DeliveryReque
 export type DeliveryOutcome =
   | { outcome: 'delivered'; ts: string }
   | { outcome: 'already done' | 'gone' }
-  | { outcome: 'failed'; reason: string }
+  | { outcome: 'failed'; reason: string; code?: string }
   /** A temporary problem: recorded, then the job fails so the queue retries it with backoff. */
   | { outcome: 'retrying'; reason: string }
   | { outcome: 'rescheduled'; after: Date; why: 'rate limited' | 'pacing' };
@@ -134,7 +135,7 @@ export async function deliver(
         };
       }
       return failed
-        ? { outcome: 'failed', reason: problem.reason }
+        ? { outcome: 'failed', reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) }
         : { outcome: 'retrying', reason: problem.reason };
     }
   });
@@ -145,7 +146,25 @@ export async function deliver(
   if (result.outcome === 'failed') {
     services.logger.warn({ delivery: id, reason: result.reason }, 'Slack delivery failed for good');
   }
+  await noteChannelState(services, id, result);
   return result;
+}
+
+/**
+ * A post refused because of the channel (Thread removed, channel archived or gone) marks the customer
+ * channel's account with that Error, so the account shows it; a post that went through clears it.
+ */
+async function noteChannelState(services: Services, id: string, result: DeliveryOutcome): Promise<void> {
+  const problem = result.outcome === 'failed' ? channelProblemOf(result.code) : undefined;
+  if (result.outcome !== 'delivered' && !problem) return;
+  const row = await services.db
+    .selectFrom('deliveries')
+    .select(['team_id', 'channel'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return;
+  if (problem) await markChannelProblem(services.db, row.team_id, row.channel, problem);
+  else await clearChannelProblem(services.db, row.team_id, row.channel);
 }
 
 async function post(client: WebClient, channel: string, message: DeliveryMessage): Promise<string> {
@@ -176,7 +195,7 @@ const PERMANENT: Record<string, string> = {
 const TEMPORARY = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 type SlackProblem =
-  | { kind: 'permanent' | 'temporary'; reason: string }
+  | { kind: 'permanent' | 'temporary'; reason: string; code?: string }
   | { kind: 'rate limited'; reason: string; retryAfterS: number };
 
 function slackProblem(err: unknown): SlackProblem {
@@ -187,7 +206,7 @@ function slackProblem(err: unknown): SlackProblem {
   }
   const code = e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
   if (code && !TEMPORARY.has(code)) {
-    return { kind: 'permanent', reason: `${PERMANENT[code] ?? 'Slack refused the message'} (${code})` };
+    return { kind: 'permanent', reason: `${PERMANENT[code] ?? 'Slack refused the message'} (${code})`, code };
   }
   return { kind: 'temporary', reason: code ? `Slack had a problem (${code})` : 'Slack could not be reached' };
 }
