@@ -112,7 +112,8 @@ export function createdMessage(c: CreatedView): SlackMessage {
         return `${person} could not be invited — invite them by hand`;
     }
   });
-  const who = c.invites.length ? ` ${invites.join('; ')}.` : ' No CSM or AE to invite yet.';
+  const said = invites.join('; ');
+  const who = said ? ` ${said[0]!.toUpperCase()}${said.slice(1)}.` : ' No CSM or AE to invite yet.';
   return text(`Created ${channelRef(c.channelId)} for *${nameOf(c.account)}*.${who}`);
 }
 
