@@ -4,6 +4,7 @@
  * way Slack sends them (signed, with Slack's retry header when it retries).
  */
 import { upsertAccount } from '../../src/domain/accounts/upsert.js';
+import { forgetTrackedChannels } from '../../src/domain/channels/tracked.js';
 import { enqueueDelivery } from '../../src/domain/deliveries/deliveries.js';
 import { blocksToText } from '../../src/views/plain-text.js';
 import { checkBlock } from '../emulators/slack.js';
@@ -77,6 +78,8 @@ export async function makeAccount(
     })
     .where('id', '=', account.id)
     .execute();
+  // Written straight to the table, so drop the cache the way linking a channel does.
+  forgetTrackedChannels(app.thread.services, app.teamId);
   return account.id;
 }
 

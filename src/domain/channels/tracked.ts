@@ -8,9 +8,9 @@ import type { Services } from '../../app/services.js';
 
 const TTL_MS = 60_000;
 
+/** Channel ids only: which account a channel belongs to is read with the event's one lookup, never stale. */
 interface TeamChannels {
-  /** channel id → account id */
-  byChannel: Map<string, string>;
+  ids: Set<string>;
   at: number;
 }
 
@@ -28,19 +28,19 @@ function cacheOf(services: Services) {
 async function load(services: Services, teamId: string): Promise<TeamChannels> {
   const rows = await services.db
     .selectFrom('accounts')
-    .select(['id', 'customer_channel_id'])
+    .select('customer_channel_id')
     .where('team_id', '=', teamId)
     .where('customer_channel_id', 'is not', null)
     .execute();
-  return { byChannel: new Map(rows.map((r) => [r.customer_channel_id!, r.id])), at: Date.now() };
+  return { ids: new Set(rows.map((r) => r.customer_channel_id!)), at: Date.now() };
 }
 
-/** The account whose customer channel `channelId` is, or undefined (the common case: not tracked). */
-export async function trackedAccount(
+/** Whether `channelId` is some account's customer channel (the common answer: no). */
+export async function isTrackedChannel(
   services: Services,
   teamId: string,
   channelId: string,
-): Promise<string | undefined> {
+): Promise<boolean> {
   const cache = cacheOf(services);
   let entry = cache.get(teamId);
   // One load shared by concurrent events (a promise is cached, not its result).
@@ -50,7 +50,7 @@ export async function trackedAccount(
     cache.set(teamId, entry);
     entry.catch(() => cache.delete(teamId));
   }
-  return (await entry).byChannel.get(channelId);
+  return (await entry).ids.has(channelId);
 }
 
 /** After a link or unlink: the next event reloads the team's channels. */

@@ -1,14 +1,14 @@
 /**
  * Customer engagement on Thread's posts in customer channels: reactions (net of removals) and thread
  * replies by customer-side people. An event is looked at in order of cost, and dropped at the first
- * "no": is the channel a customer channel (memory) → is the message one of Thread's posts (one indexed
- * lookup) → is the person on the customer's side (users.info, cached). Each engagement is one row by its
+ * "no": is the channel a customer channel (memory) → is the message one of Thread's posts, and whose
+ * account (one indexed lookup) → is the person on the customer's side (users.info, cached). Each engagement is one row by its
  * natural key, so Slack's retries and repeats count once.
  */
 import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
 import { sideOf } from '../channels/people.js';
-import { trackedAccount } from '../channels/tracked.js';
+import { isTrackedChannel } from '../channels/tracked.js';
 
 export interface ReactionEvent {
   teamId: string;
@@ -32,25 +32,31 @@ export interface ReplyEvent {
 
 export type Recorded = 'recorded' | 'untracked channel' | 'not a Thread post' | 'not a customer' | 'stale';
 
-/** Whether `ts` in `channel` is a message Thread posted (a delivery with that Slack ts). */
-async function isThreadPost(services: Services, teamId: string, channel: string, ts: string) {
+/**
+ * The account of the customer channel `channel` if `ts` there is a message Thread posted (a delivery
+ * with that Slack ts): one indexed lookup answers both.
+ */
+async function threadPostAccount(services: Services, teamId: string, channel: string, ts: string) {
   const row = await services.db
-    .selectFrom('deliveries')
-    .select('id')
-    .where('team_id', '=', teamId)
-    .where('channel', '=', channel)
-    .where('slack_ts', '=', ts)
+    .selectFrom('deliveries as d')
+    .innerJoin('accounts as a', (j) =>
+      j.onRef('a.team_id', '=', 'd.team_id').onRef('a.customer_channel_id', '=', 'd.channel'),
+    )
+    .select('a.id')
+    .where('d.team_id', '=', teamId)
+    .where('d.channel', '=', channel)
+    .where('d.slack_ts', '=', ts)
     .executeTakeFirst();
-  return Boolean(row);
+  return row?.id;
 }
 
 async function qualifies(
   services: Services,
   e: { teamId: string; channel: string; ts: string; userId: string; userTeam?: string },
 ): Promise<{ accountId: string } | Exclude<Recorded, 'recorded' | 'stale'>> {
-  const accountId = await trackedAccount(services, e.teamId, e.channel);
-  if (!accountId) return 'untracked channel';
-  if (!(await isThreadPost(services, e.teamId, e.channel, e.ts))) return 'not a Thread post';
+  if (!(await isTrackedChannel(services, e.teamId, e.channel))) return 'untracked channel';
+  const accountId = await threadPostAccount(services, e.teamId, e.channel, e.ts);
+  if (!accountId) return 'not a Thread post';
   if ((await sideOf(services, e.teamId, e.userId, e.userTeam)) !== 'customer') return 'not a customer';
   return { accountId };
 }

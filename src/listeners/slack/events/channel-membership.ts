@@ -8,7 +8,7 @@ import type { App } from '@slack/bolt';
 import type { ChannelProblem } from '../../../app/db-types.js';
 import type { Services } from '../../../app/services.js';
 import { clearChannelProblem, markChannelProblem } from '../../../domain/channels/problems.js';
-import { trackedAccount } from '../../../domain/channels/tracked.js';
+import { isTrackedChannel } from '../../../domain/channels/tracked.js';
 
 type Change = { mark: ChannelProblem } | { clear: ChannelProblem };
 
@@ -27,7 +27,7 @@ const CHANNEL_EVENTS: Record<string, Change> = {
 export function registerChannelMembership(app: App, services: Services): void {
   const apply = async (teamId: string, channel: string, change: Change) => {
     // Most channels are not customer channels: answered from memory, no database work.
-    if (!(await trackedAccount(services, teamId, channel))) return;
+    if (!(await isTrackedChannel(services, teamId, channel))) return;
     if ('mark' in change) await markChannelProblem(services.db, teamId, channel, change.mark);
     else await clearChannelProblem(services.db, teamId, channel, change.clear);
   };
