@@ -3,6 +3,7 @@
  * Connect channel is no manager), the submission validated field by field, one delivery per customer
  * channel with the manager's text escaped, and the progress report edited in the sender's DM.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VIEWS } from '../../src/views/ids.js';
 import { blocksToText } from '../../src/views/plain-text.js';
@@ -42,7 +43,9 @@ function values(message: string, target: 'all' | 'stages', stages: string[] = []
 }
 
 const broadcastPosts = () =>
-  app.slack.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? '').includes('with Thread'));
+  app.slack
+    .callsTo('chat.postMessage')
+    .filter((c) => JSON.stringify(c.args.blocks ?? '').includes('with Thread'));
 
 describe('/thread broadcast', () => {
   it('opens the modal for a manager; members, guests and a customer’s own admin are refused', async () => {
@@ -55,7 +58,9 @@ describe('/thread broadcast', () => {
     expect(JSON.stringify(view)).toContain('3 linked now');
 
     for (const user of ['UMEMBER', 'UGUEST', 'UCUSTADMIN']) {
-      expect(await reply(app, 'broadcast', user)).toContain('Sorry — only workspace admins and Thread admins');
+      expect(await reply(app, 'broadcast', user)).toContain(
+        'Sorry — only workspace admins and Thread admins',
+      );
     }
     expect(app.slack.callsTo('views.open').length).toBe(opens + 1);
   });
@@ -66,6 +71,11 @@ describe('/thread broadcast', () => {
 
   it('posts once per channel, escaped, and reports progress in the sender’s DM: delivered and failed', async () => {
     await threeAccounts();
+    // Hold one channel's post back (the per-channel lock its delivery takes), so the report is seen
+    // part-way and must be edited again when that post finally goes out.
+    const holder = new pg.Client({ connectionString: app.env.DATABASE_URL });
+    await holder.connect();
+    await holder.query('select pg_advisory_lock(hashtext($1))', [`deliveries:${app.teamId}:CSHARED`]);
     const res = await app.viewSubmission(
       VIEWS.broadcast,
       '',
@@ -73,6 +83,15 @@ describe('/thread broadcast', () => {
       values('Maintenance Tuesday <!channel> <@UMEMBER> <https://evil.example|click> & more', 'all'),
     );
     expect(res.status).toBe(200);
+    try {
+      await app.until(
+        () => app.slack.callsTo('chat.update').some((c) => /of 3 delivered.*…$/.test(String(c.args.text))),
+        'a report part-way',
+        20_000,
+      );
+    } finally {
+      await holder.end();
+    }
     const report = await app.until(
       () =>
         app.slack
@@ -113,7 +132,12 @@ describe('/thread broadcast', () => {
 
   it('by stage: only those accounts’ channels', async () => {
     await threeAccounts();
-    await app.viewSubmission(VIEWS.broadcast, '', 'UADMIN', values('Live customers only', 'stages', ['live']));
+    await app.viewSubmission(
+      VIEWS.broadcast,
+      '',
+      'UADMIN',
+      values('Live customers only', 'stages', ['live']),
+    );
     await app.until(
       () => app.slack.callsTo('chat.update').some((c) => String(c.args.text).includes('1 of 1 delivered')),
       'report',
