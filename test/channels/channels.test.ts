@@ -4,6 +4,7 @@
  * a channel Thread can no longer post in showing as an Error on the account.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/views/ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import {
   addPeople,
@@ -126,6 +127,21 @@ describe('/thread channel #channel <account>', () => {
   });
 });
 
+describe('customer-side people are never managers', () => {
+  it('a customer’s own admin (an admin of their workspace) pressing Disconnect is refused', async () => {
+    for (const user of ['UCUSTADMIN']) {
+      const opens = app.slack.callsTo('views.open').length;
+      const res = await app.action(ACTIONS.disconnect, 'hubspot', user);
+      expect(res.status).toBe(200);
+      const home = await app.until(() => app.slack.homeOf(user), `${user}'s Home`);
+      expect(JSON.stringify(home)).toContain(
+        'Only workspace admins and Thread admins can disconnect HubSpot',
+      );
+      expect(app.slack.callsTo('views.open').length).toBe(opens);
+    }
+  });
+});
+
 describe('/thread channel create <account>', () => {
   it('creates by the naming rule, skipping taken names (archived ones too), and invites the CSM and the AE', async () => {
     await makeAccount(app, 'Initech', { csm: 'UCSM', aeEmail: 'abe@example.com' });
@@ -185,7 +201,7 @@ describe('a customer channel Thread can no longer post in', () => {
     expect((await accountRow('Acme Corp')).customer_channel_problem).toBeNull();
   });
 
-  it('someone else leaving changes nothing; an archive marks it; a channel of no account is ignored', async () => {
+  it('someone else leaving changes nothing; archived, unarchived, deleted; a channel of no account is ignored', async () => {
     await makeAccount(app, 'Acme Corp', { channel: 'CSHARED' });
     await sendEvent(app, {
       type: 'member_left_channel',
@@ -201,6 +217,12 @@ describe('a customer channel Thread can no longer post in', () => {
     await sendEvent(app, { type: 'channel_archive', channel: 'CSHARED', user: 'UADMIN', event_ts: '1.5' });
     await settled(app);
     expect(await reply(app, 'account Acme Corp')).toContain('#CSHARED is archived');
+    await sendEvent(app, { type: 'channel_unarchive', channel: 'CSHARED', user: 'UADMIN', event_ts: '1.6' });
+    await settled(app);
+    expect((await accountRow('Acme Corp')).customer_channel_problem).toBeNull();
+    await sendEvent(app, { type: 'channel_deleted', channel: 'CSHARED', event_ts: '1.7' });
+    await settled(app);
+    expect(await reply(app, 'account Acme Corp')).toContain('#CSHARED no longer exists');
   });
 
   it('a post Slack refuses because Thread was removed marks the account, not just the delivery', async () => {
