@@ -187,6 +187,10 @@ export interface AccountsTable {
   ae_name: string | null;
   csm_user_id: string | null;
   customer_channel_id: string | null;
+  customer_channel_name: string | null;
+  customer_channel_shared: Generated<boolean>;
+  customer_channel_problem: ChannelProblem | null;
+  customer_channel_problem_at: NullableTimestamp;
   stage: ColumnType<AccountStage, AccountStage | undefined, AccountStage>;
   template_id: string | null;
   template_version: number | null;
@@ -264,6 +268,45 @@ export interface WorkflowRunsTable {
   updated_at: Timestamp;
 }
 
+/** What stops Thread posting in a customer channel (see domain/channels/problems). */
+export type ChannelProblem = 'not_in_channel' | 'archived' | 'not_found';
+
+export interface CustomerChannelSettingsTable {
+  team_id: string;
+  name_rule: Generated<string>;
+  silent_days: Generated<number>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface EngagementEventsTable {
+  id: Generated<string>;
+  team_id: string;
+  account_id: string;
+  channel_id: string;
+  kind: 'reaction' | 'reply';
+  item_key: string;
+  message_ts: string;
+  user_id: string;
+  reaction: string | null;
+  active: Generated<boolean>;
+  event_ts: string;
+  occurred_at: Timestamp;
+}
+
+export interface BroadcastsTable {
+  id: Generated<string>;
+  team_id: string;
+  sender_user_id: string;
+  message: string;
+  stages: string[] | null;
+  total: number;
+  report_channel: string | null;
+  report_ts: string | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
 export interface DB {
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
@@ -283,6 +326,9 @@ export interface DB {
   crm_owner_csm_map: CrmOwnerCsmMapTable;
   workflow_settings: WorkflowSettingsTable;
   workflow_runs: WorkflowRunsTable;
+  customer_channel_settings: CustomerChannelSettingsTable;
+  engagement_events: EngagementEventsTable;
+  broadcasts: BroadcastsTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;

@@ -14,4 +14,5 @@ export const ACTIONS = {
 export const VIEWS = {
   disconnectConfirm: 'connector.disconnect_confirm',
   logs: 'connector.logs',
+  broadcast: 'broadcast.compose',
 } as const;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type EmulatorRequest, type EmulatorResponse, type RunningServer, serve } from './http.js';
 import { issuedSecret } from './issued-secrets.js';
+import { type ChannelsEmulation, channelsEmulation } from './slack-channels.js';
 
 export interface SlackCall {
   method: string;
@@ -26,6 +27,11 @@ export interface SlackUser {
   is_owner?: boolean;
   email?: string;
   tz?: string;
+  /** Customer channels: someone from another workspace (Slack Connect) has their own team id. */
+  team_id?: string;
+  /** Guests: multi-channel (`is_restricted`) and single-channel (`is_ultra_restricted`). */
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
 }
 
 export interface SlackEmulatorOptions {
@@ -64,7 +70,11 @@ export interface SlackEmulator extends RunningServer {
   slowNext(method: string, ms: number): void;
   /** Messages posted, per channel, oldest first (what conversations.history serves). */
   messages: Map<string, PostedMessage[]>;
+  /** Holds every chat.postMessage to `channel` until the returned function is called. */
+  holdPosts(channel: string): () => void;
   addUser(user: SlackUser): void;
+  /** Channels known to the emulator (customer channels): conversations.* methods and post refusals. */
+  channels: ChannelsEmulation;
   /** Issues an OAuth code for the install flow (what Slack's consent page would do). */
   issueInstallCode(teamId?: string): string;
   /** Socket Mode: resolves once an app has connected and been greeted. */
@@ -103,10 +113,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const postTimes = new Map<string, number[]>();
   const delays = new Map<string, number>();
   const messages = new Map<string, PostedMessage[]>();
+  const holds = new Map<string, Promise<void>>();
   const installCodes = new Map<string, string>();
   const tokens = new Map<string, string>([[botToken, teamId]]);
   const burst = options.burst ?? 3;
   let tsCounter = 0;
+  const channelState = channelsEmulation();
   let base = '';
 
   const ok = (extra: Record<string, unknown> = {}): EmulatorResponse => ({ json: { ok: true, ...extra } });
@@ -172,6 +184,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
     if (!token || !tokens.has(token)) return fail('invalid_auth');
     const team = tokens.get(token)!;
+    const held = method === 'chat.postMessage' ? holds.get(String(args.channel)) : undefined;
+    if (held) await held;
     return api(method, args, team, token);
   };
 
@@ -181,6 +195,15 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     team: string,
     token: string,
   ): EmulatorResponse => {
+    const channelAnswer = channelState.handle(
+      method,
+      args,
+      // users.lookupByEmail finds people of this workspace only.
+      (email) => [...users.values()].find((u) => u.email === email && (!u.team_id || u.team_id === team))?.id,
+      (id) => users.has(id),
+    );
+    if (channelAnswer) return { json: channelAnswer };
+
     switch (method) {
       case 'auth.test':
         return ok({
@@ -191,7 +214,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
           url: 'https://acme.slack.com/',
         });
       case 'chat.postMessage': {
-        const problem = checkMessage(args);
+        const problem = checkMessage(args) ?? channelState.postProblem(String(args.channel));
         if (problem) return fail(problem);
         const channel = String(args.channel ?? '');
         const now = Date.now();
@@ -269,11 +292,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         return ok({
           user: {
             id: u.id,
-            team_id: team,
+            team_id: u.team_id ?? team,
             name: u.name,
             real_name: u.name,
             is_admin: Boolean(u.is_admin),
             is_owner: Boolean(u.is_owner),
+            is_restricted: Boolean(u.is_restricted),
+            is_ultra_restricted: Boolean(u.is_ultra_restricted),
             is_bot: false,
             tz: u.tz ?? 'Europe/Paris',
             profile: { email: u.email, real_name: u.name, display_name: u.name },
@@ -383,7 +408,21 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     },
     slowNext: (method, ms) => delays.set(method, ms),
     messages,
+    holdPosts(channel) {
+      let release = () => {};
+      holds.set(
+        channel,
+        new Promise<void>((r) => {
+          release = () => {
+            holds.delete(channel);
+            r();
+          };
+        }),
+      );
+      return () => release();
+    },
     addUser: (u) => users.set(u.id, u),
+    channels: channelState,
     issueInstallCode,
   };
 }

@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
 import type { AccountLine, AccountView } from '../../views/messages/accounts.js';
+import { customerChannelOf } from '../channels/overview.js';
 
 /** The views' own shapes: the domain fills them, so there is one definition of what is shown. */
 export type AccountSummary = AccountLine;
@@ -48,15 +49,7 @@ const SHOWN_MATCHES = 10;
  * name contains it. Several matches are listed, never guessed between.
  */
 export async function findAccount(db: Kysely<DB>, teamId: string, typed: string): Promise<AccountLookup> {
-  const wanted = typed.trim().toLowerCase();
-  const exact = await summaries(db, teamId).where(sql`lower(a.name)`, '=', wanted).execute();
-  const matches = exact.length
-    ? exact
-    : await summaries(db, teamId)
-        // strpos, not LIKE: a typed % or _ is a character to find, not a wildcard.
-        .where(sql`strpos(lower(a.name), ${wanted})`, '>', 0)
-        .orderBy(sql`lower(a.name)`)
-        .execute();
+  const matches = await matchAccounts(db, teamId, typed);
   if (!matches.length) return { found: 'none' };
   if (matches.length > 1) {
     return {
@@ -66,6 +59,20 @@ export async function findAccount(db: Kysely<DB>, teamId: string, typed: string)
     };
   }
   return { found: 'one', account: await detail(db, matches[0]!) };
+}
+
+/** The accounts `typed` names, by the rule above (exact name first, else containing it), with their ids. */
+export async function matchAccounts(db: Kysely<DB>, teamId: string, typed: string) {
+  const wanted = typed.trim().toLowerCase();
+  const exact = await summaries(db, teamId).where(sql`lower(a.name)`, '=', wanted).execute();
+  const matches = exact.length
+    ? exact
+    : await summaries(db, teamId)
+        // strpos, not LIKE: a typed % or _ is a character to find, not a wildcard.
+        .where(sql`strpos(lower(a.name), ${wanted})`, '>', 0)
+        .orderBy(sql`lower(a.name)`)
+        .execute();
+  return matches;
 }
 
 /** One account in full by its id (a workflow's account), or undefined when it is gone. */
@@ -116,5 +123,6 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
         ? { name: account.template_name, version: account.template_version }
         : null,
     milestones,
+    ...(await customerChannelOf(db, summary.id)),
   };
 }

@@ -17,6 +17,7 @@ import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import type { Delivery } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
+import { channelProblemOf, clearChannelProblem, markChannelProblem } from '../channels/problems.js';
 
 export interface DeliveryMessage {
   text: string;
@@ -119,7 +120,7 @@ export async function enqueueDeliveries(
 export type DeliveryOutcome =
   | { outcome: 'delivered'; ts: string; found?: true }
   | { outcome: 'already done' | 'gone' }
-  | { outcome: 'failed'; reason: string }
+  | { outcome: 'failed'; reason: string; code?: string }
   /** A temporary problem: recorded, then the job fails so the queue retries it with backoff. */
   | { outcome: 'retrying'; reason: string }
   | { outcome: 'rescheduled'; after: Date; why: 'rate limited' | 'pacing' | 'busy' };
@@ -173,6 +174,8 @@ async function attempt(
       posting_since: null,
       delivered_at: sql<Date>`now()`,
     });
+    // A post that went through clears a channel Error on the account (Thread is back in the channel).
+    await clearChannelProblem(db, row.team_id, row.channel);
     return earlier ? { outcome: 'delivered', ts, found: true } : { outcome: 'delivered', ts };
   } catch (err) {
     const problem = slackProblem(err);
@@ -190,9 +193,11 @@ async function attempt(
         why: 'rate limited',
       };
     }
-    return failed
-      ? { outcome: 'failed', reason: problem.reason }
-      : { outcome: 'retrying', reason: problem.reason };
+    if (!failed) return { outcome: 'retrying', reason: problem.reason };
+    // A post refused because of the channel (Thread removed, archived, gone) shows on its account.
+    const channelProblem = channelProblemOf(problem.code);
+    if (channelProblem) await markChannelProblem(db, row.team_id, row.channel, channelProblem);
+    return { outcome: 'failed', reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) };
   }
 }
 
@@ -321,8 +326,8 @@ const PERMANENT: Record<string, string> = {
 const TEMPORARY = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 type SlackProblem = (
-  | { kind: 'permanent' | 'temporary'; reason: string }
-  | { kind: 'rate limited'; reason: string; retryAfterS: number }
+  | { kind: 'permanent' | 'temporary'; reason: string; code?: string }
+  | { kind: 'rate limited'; reason: string; retryAfterS: number; code?: undefined }
 ) & {
   /** Slack answered the call (so it did not post); false when no answer came (it may have). */
   answered: boolean;
@@ -344,6 +349,7 @@ function slackProblem(err: unknown): SlackProblem {
     return {
       kind: 'permanent',
       reason: `${PERMANENT[code] ?? 'Slack refused the message'} (${code})`,
+      code,
       answered: true,
     };
   }

@@ -1,6 +1,7 @@
 /** Every background job Thread runs. The app wires them to pg-boss (`src/app/jobs.ts`). */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
+import { broadcastProgressJob } from './broadcast-progress.js';
 import { deliverJob } from './deliver.js';
 import { handoffStepJob } from './handoff-step.js';
 import { pruneJob } from './prune.js';
@@ -15,4 +16,5 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   deliverJob,
   handoffStepJob,
   sweepJob,
+  broadcastProgressJob,
 ];

@@ -5,7 +5,9 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { escapeText, quoteInput, truncate, userMention } from '../mrkdwn.js';
+import { type CustomerChannelView, customerChannelLine } from './channels.js';
 import { text } from './connectors.js';
+import { type EngagementView, engagementLine } from './engagement.js';
 import type { SlackMessage } from './help.js';
 
 export type StageName = 'new' | 'onboarding' | 'live' | 'closed';
@@ -29,6 +31,9 @@ export interface AccountView extends AccountLine {
   aeEmail: string | null;
   template: { name: string; version: number } | null;
   milestones: { name: string; dueDate: string; status: MilestoneState }[];
+  /** Absent: not looked up (lists); null: the account has none yet. */
+  customerChannel?: CustomerChannelView | null;
+  engagement?: EngagementView;
 }
 
 export interface CsmLine {
@@ -134,6 +139,7 @@ export function accountMessage(a: AccountView): SlackMessage {
     `*Domain:* ${a.domain ? truncate(escapeText(a.domain), 200) : 'not set'}`,
     `*Template:* ${a.template ? `${name(a.template.name)}, version ${a.template.version}` : 'none applied yet'}`,
     `*From:* ${SOURCE[a.source] ?? escapeText(a.source)}`,
+    ...channelLines(a),
   ];
   const milestones = a.milestones.map(
     (m) => `${MILESTONE[m.status]} — *${name(m.name)}* · due ${day(m.dueDate)}`,
@@ -148,6 +154,15 @@ export function accountMessage(a: AccountView): SlackMessage {
         : []),
     ],
   };
+}
+
+/** The customer channel (with its Error, if Thread cannot post there) and the customer's engagement. */
+function channelLines(a: AccountView): string[] {
+  if (a.customerChannel === undefined) return [];
+  return [
+    customerChannelLine(a.customerChannel),
+    ...(a.customerChannel && a.engagement ? [engagementLine(a.engagement)] : []),
+  ];
 }
 
 export function noAccountMessage(typed: string): SlackMessage {
