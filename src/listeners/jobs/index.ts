@@ -3,6 +3,9 @@ import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
 import { deliverJob } from './deliver.js';
 import { handoffStepJob } from './handoff-step.js';
+import { pollRecheckJob } from './poll-recheck.js';
+import { pollSourceJob } from './poll-source.js';
+import { pollSourcesJob } from './poll-sources.js';
 import { pruneJob } from './prune.js';
 import { refreshTokensJob } from './refresh-tokens.js';
 import { sweepJob } from './sweep.js';
@@ -15,4 +18,7 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   deliverJob,
   handoffStepJob,
   sweepJob,
+  pollSourcesJob,
+  pollSourceJob,
+  pollRecheckJob,
 ];
