@@ -152,7 +152,8 @@ export async function pollSource(
       .updateTable('trigger_poll_cursors')
       .set({
         cursor: JSON.stringify(page.cursor),
-        sweeping: row.sweeping && page.sweeping !== false,
+        // A source that keeps no entry times says when its sweep is done (or starts over: another database).
+        sweeping: page.sweeping ?? false,
         last_polled_at: new Date(),
         last_success_at: new Date(),
         last_error: null,

@@ -7,6 +7,7 @@
  * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunity.htm);
  * Owner and Account come back as nested records, null when the opportunity has none.
  */
+import { amountOf, domainOf, textOrNull as text } from '../deal-fields.js';
 import { type DealFacts, type DealSource, ProviderError } from '../types.js';
 import { salesforceConnection } from './client.js';
 import { pollSalesforceOpportunities } from './poll.js';
@@ -42,12 +43,11 @@ export async function fetchSalesforceOpportunity(
       'Salesforce has no such opportunity, or Thread’s user cannot see it.',
     );
   }
-  const text = (v: string | null | undefined) => (v?.trim() ? v.trim() : null);
   return {
     id: row.Id,
     name: text(row.Name),
     // Salesforce's currency field is a number; kept as the decimal string it reads as.
-    amount: typeof row.Amount === 'number' && Number.isFinite(row.Amount) ? String(row.Amount) : null,
+    amount: amountOf(row.Amount),
     currency: null,
     closeDate: text(row.CloseDate)?.slice(0, 10) ?? null,
     ownerId: text(row.OwnerId),
@@ -57,18 +57,6 @@ export async function fetchSalesforceOpportunity(
     domain: domainOf(row.Account?.Website),
     url: `${conn.instanceUrl.replace(/\/+$/, '')}/lightning/r/Opportunity/${row.Id}/view`,
   };
-}
-
-/** 'https://www.acme.com/about' or 'acme.com' → 'acme.com'; anything that is no host → null. */
-export function domainOf(website: string | null | undefined): string | null {
-  const raw = website?.trim();
-  if (!raw) return null;
-  try {
-    const host = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`).hostname.toLowerCase();
-    return host.includes('.') ? host.replace(/^www\./, '') : null;
-  } catch {
-    return null;
-  }
 }
 
 export const salesforceDeals: DealSource = {
