@@ -357,7 +357,7 @@ function rowFilter(f: Record<string, unknown>): ((r: Row) => boolean) | string {
       return p?.[kind]?.name === equals;
     };
   }
-  return 'body.filter should be defined, instead was `' + JSON.stringify(f).slice(0, 40) + '`';
+  return `body.filter should be defined, instead was \`${JSON.stringify(f).slice(0, 40)}\``;
 }
 
 function databaseApi(req: EmulatorRequest, db: NotionDatabase): EmulatorResponse | undefined {

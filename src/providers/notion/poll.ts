@@ -107,7 +107,9 @@ export async function pollNotionRows(ctx: ProviderApiContext, input: PollInput):
   if (page.has_more && page.next_cursor) {
     return { records, cursor: { ...base, since, start: page.next_cursor }, sweeping: false };
   }
-  const latest = records.reduce((max, r) => (r.modifiedAt > max ? r.modifiedAt : max), since);
+  const latest = new Date(
+    records.reduce((max, r) => Math.max(max, Date.parse(r.modifiedAt)), Date.parse(since)),
+  ).toISOString();
   return { records, cursor: { ...base, since: latest } satisfies PollCursor, sweeping: false };
 }
 
