@@ -224,8 +224,8 @@ export interface NotionDatabase {
   rows: Array<Record<string, unknown> & { id: string; last_edited_time: string; in_trash: boolean }>;
   /** A new row, as a person adds one in Notion; returns its id. */
   addRow(input: NotionRowInput): string;
-  /** Edits a row's properties (its last_edited_time moves). */
-  editRow(id: string, input: Partial<NotionRowInput>): void;
+  /** Edits a row's properties (its last_edited_time moves: to `at` for an edit made later). */
+  editRow(id: string, input: Partial<NotionRowInput>, at?: Date): void;
   /** Moves a row to the trash. */
   trashRow(id: string): void;
 }
@@ -294,11 +294,11 @@ function onboardingDatabase(botId: string): NotionDatabase {
       });
       return rowId;
     },
-    editRow(rowId, input) {
+    editRow(rowId, input, at) {
       const row = rows.find((r) => r.id === rowId);
       if (!row) throw new Error(`no row ${rowId} in the Notion emulator`);
       row.properties = properties(input, row.properties as Record<string, unknown>);
-      row.last_edited_time = minute();
+      row.last_edited_time = minute(at);
     },
     trashRow(rowId) {
       const row = rows.find((r) => r.id === rowId);

@@ -94,7 +94,8 @@ describe('Notion poll', () => {
       ae_email: 'ae@acme.com',
     });
 
-    notion.database.editRow(row, { amount: 50000 });
+    // Edited again a minute later (a new last_edited_time): the row sits in Won, no new entry.
+    notion.database.editRow(row, { amount: 50000 }, new Date(Date.now() + 61_000));
     await t.poll('notion');
     await t.poll('notion');
     await t.eventsProcessed('notion', row);

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pollSource } from '../../src/domain/triggers/poll.js';
 import { updateWorkflowSettings } from '../../src/domain/workflows/settings.js';
 import { connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import { polling } from './polling.js';
@@ -77,5 +78,24 @@ describe('poll schedule', () => {
       'UADMIN',
     );
     expect(await tick()).toBe(0);
+  });
+
+  it('a source being polled is not polled again at the same time: the second finds its cursor row locked', async () => {
+    await updateWorkflowSettings(t.db(), world.app.teamId, { enabled: true }, 'UADMIN');
+    const services = world.app.thread.services;
+    const input = { teamId: world.app.teamId, provider: 'hubspot', force: true };
+    await t
+      .db()
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .selectFrom('trigger_poll_cursors')
+          .selectAll()
+          .where('provider', '=', 'hubspot')
+          .forUpdate()
+          .execute();
+        expect(await pollSource(services, input)).toEqual({ outcome: 'busy' });
+      });
+    expect((await pollSource(services, input)).outcome).toBe('polled');
   });
 });
