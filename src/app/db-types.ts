@@ -307,6 +307,29 @@ export interface BroadcastsTable {
   finished_at: NullableTimestamp;
 }
 
+/** One per (team, polled source): where its poll stands (see domain/triggers/poll.ts). */
+export interface TriggerPollCursorsTable {
+  team_id: string;
+  provider: string;
+  baseline_at: Generated<Date>;
+  cursor: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  sweeping: Generated<boolean>;
+  last_polled_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  consecutive_failures: Generated<number>;
+}
+
+/** The last stage a poll (or a re-read) saw a record in: how an entry is told from a later edit. */
+export interface TriggerSeenStagesTable {
+  team_id: string;
+  provider: string;
+  external_id: string;
+  stage: string | null;
+  seen_at: Generated<Date>;
+}
+
 export interface DB {
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
@@ -329,6 +352,8 @@ export interface DB {
   customer_channel_settings: CustomerChannelSettingsTable;
   engagement_events: EngagementEventsTable;
   broadcasts: BroadcastsTable;
+  trigger_poll_cursors: TriggerPollCursorsTable;
+  trigger_seen_stages: TriggerSeenStagesTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;

@@ -188,11 +188,65 @@ export interface DealSourceOptions {
   };
 }
 
+/**
+ * A record as one poll saw it, in Thread's words. Times are ISO strings. `stage` is the record's stage
+ * (Notion: the status value), null when it has none.
+ */
+export interface PolledRecord {
+  externalId: string;
+  stage: string | null;
+  /** When the record entered its current stage, when the provider keeps that (HubSpot, Salesforce). */
+  stageEnteredAt?: string | null;
+  createdAt?: string | null;
+  modifiedAt: string;
+  /** In the trash / archived: never starts anything. */
+  archived?: boolean;
+}
+
+/** The provider's position in its change feed, as JSON; only the provider's own poll reads it. */
+export type PollCursor = Record<string, unknown>;
+
+export interface PollInput {
+  /** Null on the first poll of a source. */
+  cursor: PollCursor | null;
+  /** When Thread started watching this source (ISO): records entering before it are history. */
+  baseline: string;
+  /** The stage (Notion: status value) whose entry starts a handoff. */
+  stage: string;
+  /** True while the source is still recording what already sits in the stage (see `PollPage.sweeping`). */
+  sweeping: boolean;
+  options: DealSourceOptions;
+}
+
+export interface PollPage {
+  records: PolledRecord[];
+  /** Where the next poll starts. Stored only after this page's records are recorded. */
+  cursor: PollCursor;
+  /**
+   * For sources without a stage-entry time (Notion): true while these records are the baseline sweep
+   * (what sits in the stage already, recorded as seen, never fired); false once changes are read.
+   */
+  sweeping?: boolean;
+}
+
 /** A provider that is a source of deals: what the handoff workflow reads (and later writes) through it. */
 export interface DealSource {
   /** The record's kind in the provider's words, for people: "deal", "opportunity", "row". */
   recordName: string;
   fetchDeal(ctx: ProviderApiContext, externalId: string, options: DealSourceOptions): Promise<DealFacts>;
+  /** One page of records changed since the cursor: exactly one provider request per call. */
+  poll?(ctx: ProviderApiContext, input: PollInput): Promise<PollPage>;
+  /** A source that starts out sweeping (no per-stage entry time): see `PollPage.sweeping`. */
+  sweepsFirst?: boolean;
+  /**
+   * Re-reads one record, for webhooks that carry ids only (Notion): null when the record is not in the
+   * watched source (another database's page). One provider request.
+   */
+  readRecord?(
+    ctx: ProviderApiContext,
+    externalId: string,
+    input: Pick<PollInput, 'stage' | 'options'>,
+  ): Promise<PolledRecord | null>;
 }
 
 export interface ProviderDefinition extends ProviderInfo {

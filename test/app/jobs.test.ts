@@ -159,6 +159,7 @@ describe('background jobs', () => {
     const rows = await sql<{ name: string; cron: string; timezone: string }>`
       select name, cron, timezone from pgboss.schedule order by name`.execute(app.thread.services.db);
     expect(rows.rows).toEqual([
+      { name: 'poll-sources', cron: '* * * * *', timezone: 'UTC' },
       { name: 'prune', cron: '17 3 * * *', timezone: 'UTC' },
       { name: 'refresh-tokens', cron: '*/5 * * * *', timezone: 'UTC' },
       { name: 'sweep', cron: '*/10 * * * *', timezone: 'UTC' },

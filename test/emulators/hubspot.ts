@@ -53,6 +53,12 @@ const SCOPES = [
 export interface HubSpotEmulator extends ProviderEmulator {
   portal: { id: number; domain: string };
   deals: Array<{ id: string; properties: Record<string, string> }>;
+  /** Moves a deal to a stage as a person would in HubSpot: stamps the stage-entry and modified times. */
+  moveDeal(id: string, stage: string): void;
+  /** Changes other properties of a deal (its modified time moves, its stage does not). */
+  editDeal(id: string, properties: Record<string, string>): void;
+  /** CRM search requests served (POST /crm/v3/objects/deals/search), in order. */
+  searches: Array<Record<string, unknown>>;
 }
 
 const CATEGORY: Record<number, string> = {
@@ -102,7 +108,7 @@ function oauthError(error: string, description: string) {
 
 export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
   const portal = { id: 1234567, domain: 'acme.com' };
-  const deals = [
+  const deals: HubSpotEmulator['deals'] = [
     {
       id: '9876543210',
       properties: {
@@ -116,6 +122,7 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
   ];
   // The token-info route needs the core's token table; the core exists only once started.
   let core: OAuthEmulator | undefined;
+  const search: SearchState = { requests: [], spent: [], startedAt: new Date().toISOString() };
 
   const api = (req: EmulatorRequest, ctx: ApiContext): EmulatorResponse => {
     const info = /^\/oauth\/v1\/access-tokens\/([^/]+)$/.exec(req.path);
@@ -142,6 +149,11 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
     if (req.path === '/crm/v3/objects/deals' && req.method === 'GET') {
       if (!ctx.token.scopes.includes('crm.objects.deals.read')) return fail(403);
       return { json: dealsPage(req, deals, ctx.base) };
+    }
+    if (req.path === '/crm/v3/objects/deals/search' && req.method === 'POST') {
+      if (!ctx.token.scopes.includes('crm.objects.deals.read')) return fail(403);
+      search.requests.push(req.body);
+      return searchDeals(req, deals, search);
     }
     const one = /^\/crm\/v3\/objects\/deals\/([^/]+)$/.exec(req.path);
     if (one && req.method === 'GET') {
@@ -176,7 +188,25 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
     api,
   });
   const emulator = withProviderExtras(core, { prefix: 'HUBSPOT', apiPath: '', errorBody });
-  return Object.assign(emulator, { portal, deals });
+  const touch = (id: string, properties: Record<string, string>) => {
+    const deal = deals.find((d) => d.id === id);
+    if (!deal) throw new Error(`no deal ${id} in the HubSpot emulator`);
+    // HubSpot's modified times are milliseconds; two changes in one millisecond would sort as one.
+    const last = Date.parse(deal.properties.hs_lastmodifieddate ?? '');
+    const now = new Date(Math.max(Date.now(), Number.isNaN(last) ? 0 : last + 1));
+    Object.assign(deal.properties, properties, { hs_lastmodifieddate: now.toISOString() });
+    return now;
+  };
+  return Object.assign(emulator, {
+    portal,
+    deals,
+    searches: search.requests,
+    moveDeal(id: string, stage: string) {
+      const at = touch(id, { dealstage: stage });
+      deals.find((d) => d.id === id)!.properties[`hs_v2_date_entered_${stage}`] = at.toISOString();
+    },
+    editDeal: (id: string, properties: Record<string, string>) => void touch(id, properties),
+  });
 }
 
 /** GET /crm/v3/objects/deals: `limit` and `after` paging, HubSpot's object shape. */
@@ -216,5 +246,147 @@ function dealById(req: EmulatorRequest, deal: HubSpotEmulator['deals'][number]) 
     createdAt: now,
     updatedAt: now,
     archived: false,
+  };
+}
+
+// ---- CRM search (the polling fallback) ----------------------------------------------------------------
+// https://developers.hubspot.com/docs/api-reference/search/guide — `POST /crm/v3/objects/{object}/search`:
+// `filterGroups` (up to 5 groups, 6 filters each, 18 in all), one sort rule per search, `limit` up to 200,
+// `after` paging with at most 10,000 results per query (beyond: 400), `properties` names what is returned
+// (default deal properties otherwise, plus hs_object_id, createdate and hs_lastmodifieddate), its own rate
+// limit of 5 requests per second per account (429, HubSpot's error body), datetime filter values as epoch
+// milliseconds (or ISO 8601). The response is `{ total, results, paging?: { next: { after } } }`.
+
+interface SearchState {
+  requests: Array<Record<string, unknown>>;
+  /** Times of recent searches: the search API's own per-second limit. */
+  spent: number[];
+  /** Deals with no modified time of their own were last modified when the emulator started. */
+  startedAt: string;
+}
+
+const SEARCH_PER_SECOND = 5;
+const SEARCH_MAX_LIMIT = 200;
+const SEARCH_MAX_RESULTS = 10_000;
+const OPERATORS = new Set(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY']);
+const DATETIME_PROPERTIES = new Set(['hs_lastmodifieddate', 'createdate', 'closedate']);
+
+interface SearchFilter {
+  propertyName: string;
+  operator: string;
+  value?: string;
+}
+
+function searchDeals(
+  req: EmulatorRequest,
+  deals: HubSpotEmulator['deals'],
+  state: SearchState,
+): EmulatorResponse {
+  const now = Date.now();
+  state.spent = state.spent.filter((t) => t > now - 1000);
+  if (state.spent.length >= SEARCH_PER_SECOND) {
+    return {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      json: errorBody(429, 'You have reached your secondly limit.'),
+    };
+  }
+  state.spent.push(now);
+  const body = req.body;
+  const limit = body.limit === undefined ? 10 : Number(body.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT) {
+    return fail(400, `limit must be between 1 and ${SEARCH_MAX_LIMIT}`);
+  }
+  const after = body.after === undefined ? 0 : Number(body.after);
+  if (!Number.isInteger(after) || after < 0) return fail(400, 'after must be a paging token');
+  if (after + limit > SEARCH_MAX_RESULTS) {
+    return fail(400, `paging past ${SEARCH_MAX_RESULTS} results is not supported; narrow the search`);
+  }
+  const groups = (body.filterGroups ?? []) as Array<{ filters?: SearchFilter[] }>;
+  const filterCount = groups.reduce((n, g) => n + (g.filters?.length ?? 0), 0);
+  if (
+    !Array.isArray(groups) ||
+    groups.length > 5 ||
+    groups.some((g) => (g.filters?.length ?? 0) > 6) ||
+    filterCount > 18
+  ) {
+    return fail(400, 'too many filterGroups or filters');
+  }
+  for (const f of groups.flatMap((g) => g.filters ?? [])) {
+    if (typeof f.propertyName !== 'string' || !OPERATORS.has(f.operator)) {
+      return fail(400, `Invalid filter operator ${String(f.operator)}`);
+    }
+  }
+  const sorts = (body.sorts ?? []) as Array<{ propertyName?: string; direction?: string }>;
+  if (!Array.isArray(sorts) || sorts.length > 1) return fail(400, 'only one sort is allowed per search');
+  const sort = sorts[0];
+  if (
+    sort &&
+    (typeof sort.propertyName !== 'string' || !['ASCENDING', 'DESCENDING'].includes(String(sort.direction)))
+  ) {
+    return fail(400, 'a sort is { propertyName, direction: ASCENDING | DESCENDING }');
+  }
+
+  const value = (deal: HubSpotEmulator['deals'][number], name: string) =>
+    name === 'hs_lastmodifieddate'
+      ? (deal.properties.hs_lastmodifieddate ?? state.startedAt)
+      : name === 'hs_object_id'
+        ? deal.id
+        : deal.properties[name];
+  const comparable = (name: string, v: string | undefined) =>
+    v === undefined
+      ? undefined
+      : DATETIME_PROPERTIES.has(name)
+        ? /^\d+$/.test(v)
+          ? Number(v)
+          : Date.parse(v)
+        : v;
+  const matches = (deal: HubSpotEmulator['deals'][number], f: SearchFilter) => {
+    const have = comparable(f.propertyName, value(deal, f.propertyName));
+    const want = comparable(f.propertyName, f.value);
+    switch (f.operator) {
+      case 'HAS_PROPERTY':
+        return have !== undefined;
+      case 'NOT_HAS_PROPERTY':
+        return have === undefined;
+      case 'EQ':
+        return have === want;
+      case 'NEQ':
+        return have !== want;
+    }
+    if (have === undefined || want === undefined) return false;
+    if (f.operator === 'LT') return have < want;
+    if (f.operator === 'LTE') return have <= want;
+    if (f.operator === 'GT') return have > want;
+    return have >= want;
+  };
+  let found = deals.filter(
+    (d) => !groups.length || groups.some((g) => (g.filters ?? []).every((f) => matches(d, f))),
+  );
+  if (sort) {
+    const key = sort.propertyName!;
+    const dir = sort.direction === 'DESCENDING' ? -1 : 1;
+    found = [...found].sort((a, b) => {
+      const x = comparable(key, value(a, key)) ?? '';
+      const y = comparable(key, value(b, key)) ?? '';
+      return (x < y ? -1 : x > y ? 1 : Number(a.id) - Number(b.id)) * dir;
+    });
+  }
+  const asked = Array.isArray(body.properties) ? (body.properties as string[]) : DEFAULT_DEAL_PROPERTIES;
+  const names = [...new Set([...ALWAYS, ...asked])];
+  const slice = found.slice(after, after + limit);
+  const next = after + limit < found.length ? String(after + limit) : undefined;
+  return {
+    json: {
+      total: found.length,
+      results: slice.map((d) => ({
+        id: d.id,
+        properties: Object.fromEntries(names.map((n) => [n, value(d, n) ?? null])),
+        createdAt: state.startedAt,
+        updatedAt: value(d, 'hs_lastmodifieddate'),
+        archived: false,
+      })),
+      ...(next ? { paging: { next: { after: next } } } : {}),
+    },
   };
 }

@@ -4,7 +4,8 @@
  *
  * `onTriggerEvent` hands each event to the handoff workflow (domain/workflows).
  */
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import type { TriggerEvent } from '../../providers/types.js';
 import { startHandoff } from '../workflows/handoff.js';
@@ -24,14 +25,16 @@ export const TRIGGER_EVENT_RETENTION_DAYS = 30;
 
 /**
  * Stores the events not seen before and returns their row ids; an event already stored (a provider's
- * retry of the same delivery) returns nothing, so it is never queued twice.
+ * retry of the same delivery) returns nothing, so it is never queued twice. `db` may be a transaction
+ * (a poll stores its events and moves its cursor in one).
  */
 export async function recordTriggerEvents(
-  services: Services,
+  services: Pick<Services, 'db'>,
   events: readonly IncomingTriggerEvent[],
+  db: Kysely<DB> = services.db,
 ): Promise<string[]> {
   if (!events.length) return [];
-  const rows = await services.db
+  const rows = await db
     .insertInto('trigger_events')
     .values(
       events.map(({ teamId, provider, eventId, event }) => {

@@ -4,6 +4,9 @@ import type { Services } from '../../app/services.js';
 import { broadcastProgressJob } from './broadcast-progress.js';
 import { deliverJob } from './deliver.js';
 import { handoffStepJob } from './handoff-step.js';
+import { pollRecheckJob } from './poll-recheck.js';
+import { pollSourceJob } from './poll-source.js';
+import { pollSourcesJob } from './poll-sources.js';
 import { pruneJob } from './prune.js';
 import { refreshTokensJob } from './refresh-tokens.js';
 import { sweepJob } from './sweep.js';
@@ -17,4 +20,7 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   handoffStepJob,
   sweepJob,
   broadcastProgressJob,
+  pollSourcesJob,
+  pollSourceJob,
+  pollRecheckJob,
 ];

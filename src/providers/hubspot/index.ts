@@ -7,6 +7,7 @@ import type { ProviderDefinition } from '../types.js';
 import { hubspotClient } from './client.js';
 import { hubspotDeals } from './deals.js';
 import { classifyHubSpotError } from './errors.js';
+import { pollHubSpotDeals } from './poll.js';
 
 export const hubspot: ProviderDefinition = {
   id: 'hubspot',
@@ -71,5 +72,5 @@ export const hubspot: ProviderDefinition = {
 
   classifyError: classifyHubSpotError,
 
-  deals: hubspotDeals,
+  deals: { ...hubspotDeals, poll: pollHubSpotDeals },
 };

@@ -5,6 +5,7 @@
  */
 import { type ProviderDefinition, ProviderError } from '../types.js';
 import { notionClient } from './client.js';
+import { notionDeals } from './deals.js';
 import { classifyNotionError } from './errors.js';
 
 /** How many search results the test call asks for: enough to say "a few" vs "many", still one request. */
@@ -77,4 +78,6 @@ export const notion: ProviderDefinition = {
   },
 
   classifyError: classifyNotionError,
+
+  deals: notionDeals,
 };

@@ -4,6 +4,7 @@
  */
 import type { ProviderDefinition } from '../types.js';
 import { salesforceConnection } from './client.js';
+import { salesforceDeals } from './deals.js';
 import { classifySalesforceError } from './errors.js';
 
 const login = (base: string, label: string) => ({
@@ -72,4 +73,6 @@ export const salesforce: ProviderDefinition = {
   },
 
   classifyError: classifySalesforceError,
+
+  deals: salesforceDeals,
 };
