@@ -9,9 +9,11 @@ export const ACTIONS = {
   disconnect: 'connector.disconnect',
   viewLogs: 'connector.view_logs',
   openLink: 'connector.open_link',
+  completeHandoff: 'handoff.complete',
 } as const;
 
 export const VIEWS = {
   disconnectConfirm: 'connector.disconnect_confirm',
   logs: 'connector.logs',
+  completeHandoff: 'handoff.complete_submit',
 } as const;

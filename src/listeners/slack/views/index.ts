@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
+import { registerCompleteHandoffSubmit } from './complete-handoff.js';
 import { registerDisconnectConfirm } from './disconnect-confirm.js';
 
 export function registerViews(app: App, services: Services): void {
   registerDisconnectConfirm(app, services);
+  registerCompleteHandoffSubmit(app, services);
 }
