@@ -66,10 +66,16 @@ export interface GongCall {
 export interface GongEmulator extends ProviderEmulator {
   workspaces: { id: string; name: string; description: string }[];
   calls: GongCall[];
-  /** Calls per page of `/v2/calls/extensive` (Gong's is 100; tests lower it to reach paging). */
-  extensivePageSize: number;
-  /** Every `/v2/calls/extensive` request body, in order. */
-  extensiveRequests: Record<string, unknown>[];
+  /**
+   * `/v2/calls/extensive`: calls per page (Gong's is 100; tests lower it to reach paging) and every
+   * request body, in order.
+   */
+  extensive: ExtensiveState;
+}
+
+interface ExtensiveState {
+  pageSize: number;
+  requests: Record<string, unknown>[];
 }
 
 export async function startGongEmulator(): Promise<GongEmulator> {
@@ -85,7 +91,7 @@ export async function startGongEmulator(): Promise<GongEmulator> {
     { id: '7782342274025937898', title: 'Initech intro', started: ago(20) },
   ];
 
-  const state = { extensivePageSize: 100, extensiveRequests: [] as Record<string, unknown>[] };
+  const state: ExtensiveState = { pageSize: 100, requests: [] };
   const core = await startOAuthEmulator({
     name: 'gong',
     paths: PATHS,
@@ -149,17 +155,7 @@ export async function startGongEmulator(): Promise<GongEmulator> {
     apiPath: '',
     errorBody: gongError,
   });
-  return Object.assign(emulator, {
-    workspaces,
-    calls,
-    get extensivePageSize() {
-      return state.extensivePageSize;
-    },
-    set extensivePageSize(n: number) {
-      state.extensivePageSize = n;
-    },
-    extensiveRequests: state.extensiveRequests,
-  });
+  return Object.assign(emulator, { workspaces, calls, extensive: state });
 }
 
 /** POST /v2/calls/extensive: the date filter, parties when asked for, cursor paging. */
@@ -167,7 +163,7 @@ function extensive(
   req: EmulatorRequest,
   scopes: string[],
   calls: GongCall[],
-  state: { extensivePageSize: number; extensiveRequests: Record<string, unknown>[] },
+  state: ExtensiveState,
 ): EmulatorResponse {
   const requestId = randomBytes(10).toString('hex');
   if (!scopes.includes('api:calls:read:extensive'))
@@ -179,7 +175,7 @@ function extensive(
     filter?: { fromDateTime?: unknown; toDateTime?: unknown };
     contentSelector?: { exposedFields?: { parties?: unknown } };
   };
-  state.extensiveRequests.push(req.body);
+  state.requests.push(req.body);
   if (!body.filter || typeof body.filter !== 'object')
     return { status: 400, json: gongError(400, 'filter: must not be null') };
   const when = (v: unknown, fallback: number) => {
@@ -206,7 +202,7 @@ function extensive(
       return { status: 400, json: gongError(400, 'cursor: invalid cursor') };
     offset = decoded;
   }
-  const page = hits.slice(offset, offset + state.extensivePageSize);
+  const page = hits.slice(offset, offset + state.pageSize);
   const next = offset + page.length < hits.length ? offset + page.length : undefined;
   const withParties = body.contentSelector?.exposedFields?.parties === true;
   return {
@@ -215,7 +211,7 @@ function extensive(
       records: {
         totalRecords: hits.length,
         currentPageSize: page.length,
-        currentPageNumber: Math.floor(offset / state.extensivePageSize),
+        currentPageNumber: Math.floor(offset / state.pageSize),
         ...(next !== undefined ? { cursor: Buffer.from(`offset:${next}`).toString('base64url') } : {}),
       },
       calls: page.map((c) => ({

@@ -17,6 +17,8 @@ import { isNoCallsFound } from './errors.js';
  * (1,000 calls in its window) rather than walking a huge company's whole quarter.
  */
 const MAX_PAGES = 10;
+/** Pages are read no faster than Gong's 3 calls a second; a 429 beyond that goes back to the job's retry. */
+const PAGE_GAP_MS = 350;
 
 interface ExtensiveCall {
   metaData?: {
@@ -52,6 +54,7 @@ async function callsBetween(ctx: ProviderApiContext, from: string, to: string): 
   const calls: ExtensiveCall[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
+    if (page > 0) await new Promise((r) => setTimeout(r, PAGE_GAP_MS));
     let body: ExtensivePage;
     try {
       body = await client.post<ExtensivePage>('/v2/calls/extensive', {
