@@ -6,7 +6,10 @@
  * never becoming headers.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { activeConnection } from '../../src/domain/connections/find.js';
+import { withProvider } from '../../src/domain/connections/tokens.js';
 import { runHandoffSteps } from '../../src/domain/workflows/handoff.js';
+import { google as googleProvider } from '../../src/providers/google/index.js';
 import { updateWorkflowSettings } from '../../src/domain/workflows/settings.js';
 import { blocksToText } from '../../src/views/plain-text.js';
 import { connectVia } from '../connectors/helpers.js';
@@ -93,6 +96,24 @@ describe('the handoff email to the AE', () => {
     expect(m.body).not.toContain('<script>');
     expect(m.body).toContain('Please reply with the customer’s goals');
     expect(post('Initech &lt;script&gt;')).toContain('Email to the AE: sent through Google Workspace.');
+  });
+
+  it('the Gmail sender on its own: CR/LF in a name or subject never starts a header', async () => {
+    const services = world.app.thread.services;
+    const connection = (await activeConnection(services.db, world.app.teamId, 'google'))!;
+    const before = google.sentMail.length;
+    await withProvider(services, connection, (ctx) =>
+      googleProvider.mail!.send(ctx, {
+        to: { email: 'ae@ourco.example', name: 'Eve\r\nBcc: name@evil.example' },
+        subject: 'Hi\nBcc: subject@evil.example\rX-Evil: 1',
+        html: '<p>x</p>',
+      }),
+    );
+    const m = google.sentMail[before]!;
+    expect(m.headers.map(([n]) => n.toLowerCase()).sort()).toEqual(
+      ['content-transfer-encoding', 'content-type', 'mime-version', 'subject', 'to'].sort(),
+    );
+    expect(decodeWord(header(m, 'subject')[0]!)).toBe('Hi\nBcc: subject@evil.example\rX-Evil: 1');
   });
 
   it('Microsoft 365 connected too: Outlook is used; a Graph 500 is retried and one email goes out', async () => {
