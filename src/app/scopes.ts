@@ -15,10 +15,7 @@ export const BOT_SCOPE_REASONS = {
   'chat:write': { reason: 'replies, DMs and customer-channel updates' },
   'im:write': { reason: 'opening a DM with whoever connected an integration when it breaks or recovers' },
   'users:read': { reason: 'checking who is a workspace admin or owner before connect/disconnect' },
-  'users:read.email': {
-    reason: 'matching CSMs and account executives to CRM owners by email',
-    planned: 'CSM assignment and handoff',
-  },
+  'users:read.email': { reason: 'matching CSMs and account executives to CRM owners by email' },
   'channels:read': { reason: 'finding the customer channel by name', planned: 'customer channels' },
   'groups:read': { reason: 'finding private customer channels', planned: 'customer channels' },
   'channels:manage': {
@@ -55,6 +52,7 @@ export const METHOD_SCOPES: Record<string, keyof typeof BOT_SCOPE_REASONS | null
   'chat.update': 'chat:write',
   'conversations.open': 'im:write',
   'users.info': 'users:read',
+  'users.lookupByEmail': 'users:read.email',
   'views.publish': null,
   'views.open': null,
   'views.update': null,

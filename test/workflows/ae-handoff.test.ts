@@ -120,6 +120,12 @@ describe("the AE's handoff in Slack", () => {
     expect(other.res.text).toBe('Thread is not installed in this workspace.');
     await new Promise((r) => setTimeout(r, 200));
     expect(world.app.slack.callsTo('views.open')).toHaveLength(before);
+    // A workspace admin may complete it for the AE.
+    await click(runId, 'UADMIN');
+    await world.app.until(
+      () => world.app.slack.callsTo('views.open').length > before,
+      'the modal for an admin',
+    );
   });
 
   it('bad submissions get their errors in the modal and save nothing', async () => {

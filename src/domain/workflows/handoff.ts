@@ -21,7 +21,7 @@ import { enqueueDelivery } from '../deliveries/deliveries.js';
 import { type AeContext, askAe } from './ae-handoff.js';
 import { type CallContext, loadCallContext } from './gong-context.js';
 import { type EmailContext, sendHandoffEmail } from './handoff-email.js';
-import { advanceRun, type RunOutcome, type Step, StepFailure } from './runs.js';
+import { advanceRun, type Run, type RunOutcome, type Step, StepFailure } from './runs.js';
 import { dealSourceOptions, handoffStageFor, workflowSettings } from './settings.js';
 
 export const HANDOFF_STEP_JOB = 'handoff-step';
@@ -138,13 +138,15 @@ function handoffSteps(services: Services, options: { lastTry: boolean }): Step<H
     {
       // Caught on the last try (recorded in the context, the step done): the handoff never waits on Gong.
       name: 'gong-context',
-      run: async ({ teamId, context }) => ({
-        calls: await loadCallContext(services, teamId, context.deal!, options),
-      }),
+      run: async (run) =>
+        delivered(run)
+          ? {}
+          : { calls: await loadCallContext(services, run.teamId, run.context.deal!, options) },
     },
     {
       name: 'ae-handoff',
       run: async (run) => {
+        if (delivered(run)) return {};
         const view = await handoffView(services, run.teamId, run.context);
         return { ae: await askAe(services, run, run.context.deal!, view) };
       },
@@ -152,6 +154,7 @@ function handoffSteps(services: Services, options: { lastTry: boolean }): Step<H
     {
       name: 'handoff-email',
       run: async (run) => {
+        if (delivered(run)) return {};
         const view = await handoffView(services, run.teamId, run.context);
         const { subject, html } = handoffEmail({ ...view, askedInSlack: run.context.ae?.state === 'asked' });
         const deal = run.context.deal!;
@@ -233,6 +236,14 @@ async function handoffView(
     ...(context.ae ? { aeAsk: context.ae } : {}),
     ...(context.email ? { email: context.email } : {}),
   };
+}
+
+/**
+ * A run whose handoff already went out before these steps existed (in flight during an upgrade): what
+ * they would add could no longer be posted, and an email days late helps no one — they are skipped.
+ */
+function delivered(run: Run<HandoffContext>): boolean {
+  return run.steps.some((s) => s.name === 'deliver' && s.status === 'done');
 }
 
 function isDealSource(provider: string): provider is AccountSource {
