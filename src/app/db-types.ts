@@ -330,6 +330,29 @@ export interface TriggerSeenStagesTable {
   seen_at: Generated<Date>;
 }
 
+/** The AE's completed handoff form, one per run (see domain/workflows/ae-handoff). */
+export interface AeHandoffsTable {
+  run_id: string;
+  team_id: string;
+  account_id: string | null;
+  submitted_by: string;
+  goals: string;
+  stakeholders: Generated<string>;
+  risks: Generated<string>;
+  notes: Generated<string>;
+  submitted_at: Generated<Date>;
+}
+
+/** The handoff email's at-most-once marker, one per run (see domain/workflows/handoff-email). */
+export interface HandoffEmailsTable {
+  run_id: string;
+  team_id: string;
+  provider: string;
+  status: 'sending' | 'sent';
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
@@ -354,6 +377,8 @@ export interface DB {
   broadcasts: BroadcastsTable;
   trigger_poll_cursors: TriggerPollCursorsTable;
   trigger_seen_stages: TriggerSeenStagesTable;
+  ae_handoffs: AeHandoffsTable;
+  handoff_emails: HandoffEmailsTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;

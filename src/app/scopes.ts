@@ -16,7 +16,7 @@ export const BOT_SCOPE_REASONS = {
   'im:write': { reason: 'opening a DM with whoever connected an integration when it breaks or recovers' },
   'users:read': { reason: 'checking who is a workspace admin or owner before connect/disconnect' },
   'users:read.email': {
-    reason: 'finding the AE by email to invite them to a new customer channel',
+    reason: 'finding the AE in Slack by email: the handoff DM, and inviting them to a customer channel',
   },
   'channels:read': {
     reason: 'checking a customer channel before linking it; hearing it archived or Thread removed',

@@ -24,6 +24,8 @@ export type Query = Record<string, string | number | undefined>;
 
 export interface JsonClient {
   get<T>(path: string, query?: Query): Promise<T>;
+  /** A JSON body POSTed (Gong's search endpoints take their filters this way). */
+  post<T>(path: string, body: unknown): Promise<T>;
 }
 
 export function bearerJsonClient(ctx: Pick<ProviderApiContext, 'accessToken' | 'apiUrl'>): JsonClient {
@@ -33,6 +35,21 @@ export function bearerJsonClient(ctx: Pick<ProviderApiContext, 'accessToken' | '
       for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
       const res = await fetch(url, {
         headers: { authorization: `Bearer ${ctx.accessToken}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      const body = await readBody(res);
+      if (!res.ok) throw new HttpError(res.status, res.headers, body);
+      return body as T;
+    },
+    async post<T>(path: string, payload: unknown): Promise<T> {
+      const res = await fetch(joinPath(ctx.apiUrl, path), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ctx.accessToken}`,
+          accept: 'application/json',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(payload),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       const body = await readBody(res);

@@ -249,6 +249,46 @@ export interface DealSource {
   ): Promise<PolledRecord | null>;
 }
 
+/** One recorded sales call, as a call recorder (Gong) reports it. */
+export interface CallFacts {
+  id: string;
+  title: string | null;
+  /** ISO time the call started. */
+  startedAt: string;
+  durationSeconds: number | null;
+  /** The call's page in the recorder's own UI. */
+  url: string | null;
+  participants: { name: string | null; email: string | null }[];
+}
+
+/** Which calls belong to an account: any participant from its domain or among its contacts. */
+export interface CallQuery {
+  domain: string | null;
+  emails: string[];
+  /** ISO times: calls that started in [from, to). */
+  from: string;
+  to: string;
+  /** Most recent first, at most this many. */
+  limit: number;
+}
+
+/** A provider that records sales calls: the handoff reads the account's recent ones through it. */
+export interface CallSource {
+  recentCalls(ctx: ProviderApiContext, query: CallQuery): Promise<CallFacts[]>;
+}
+
+/** An email Thread sends as the connected user. `subject` and names are plain text; `html` is escaped. */
+export interface OutgoingMail {
+  to: { email: string; name: string | null };
+  subject: string;
+  html: string;
+}
+
+/** A provider that sends email as the person who connected it (Outlook, Gmail). */
+export interface MailSender {
+  send(ctx: ProviderApiContext, mail: OutgoingMail): Promise<void>;
+}
+
 export interface ProviderDefinition extends ProviderInfo {
   envPrefix: ProviderEnvPrefix;
   oauth: OAuthFacts;
@@ -269,4 +309,8 @@ export interface ProviderDefinition extends ProviderInfo {
   classifyError(err: unknown): ProviderError;
   /** Deals (or rows) that start handoffs. */
   deals?: DealSource;
+  /** Recorded sales calls: the handoff's call context. */
+  calls?: CallSource;
+  /** Email sent as the connected user: the handoff email to the AE. */
+  mail?: MailSender;
 }

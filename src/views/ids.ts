@@ -9,10 +9,12 @@ export const ACTIONS = {
   disconnect: 'connector.disconnect',
   viewLogs: 'connector.view_logs',
   openLink: 'connector.open_link',
+  completeHandoff: 'handoff.complete',
 } as const;
 
 export const VIEWS = {
   disconnectConfirm: 'connector.disconnect_confirm',
   logs: 'connector.logs',
   broadcast: 'broadcast.compose',
+  completeHandoff: 'handoff.complete_submit',
 } as const;

@@ -18,6 +18,15 @@
  * - docs/api/usage-details: public apps get 110 requests every 10 seconds per installing account; the
  *   429 body names the `TEN_SECONDLY_ROLLING` policy.
  * - An unknown scope on the install URL ends on HubSpot's own error page, not back at the app.
+ * - docs/api-reference/crm-crm-owners-v3/guide: `GET /crm/v3/owners/{ownerId}` (scope
+ *   crm.objects.owners.read; `idProperty` id|userId, `archived`) → `{id, email, firstName, lastName,
+ *   userId, type, createdAt, updatedAt, archived}`; an unknown id is a 404.
+ * - docs/api/crm/deals ("Retrieve deals"): `associations=companies,contacts` on a deal read adds
+ *   `associations: {companies: {results: [{id, type}]}, …}` — a type without associated records is left
+ *   out; docs/api/crm/companies: `GET /crm/v3/objects/companies/{id}` (crm.objects.companies.read);
+ *   docs/api/crm/contacts ("Retrieve contacts in batch"): `POST /crm/v3/objects/contacts/batch/read`
+ *   `{inputs: [{id}], properties, propertiesWithHistory}` (crm.objects.contacts.read, at most 100
+ *   inputs) → `{status: 'COMPLETE', results, startedAt, completedAt}`.
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
@@ -59,6 +68,112 @@ export interface HubSpotEmulator extends ProviderEmulator {
   editDeal(id: string, properties: Record<string, string>): void;
   /** CRM search requests served (POST /crm/v3/objects/deals/search), in order. */
   searches: Array<Record<string, unknown>>;
+  /** CRM owners (the AEs), companies, contacts and which of them each deal is associated with. */
+  crm: HubSpotCrm;
+}
+
+export interface HubSpotCrm {
+  owners: { id: string; email: string; firstName: string; lastName: string; userId: number }[];
+  companies: { id: string; properties: Record<string, string> }[];
+  contacts: { id: string; properties: Record<string, string> }[];
+  /** Deal id → associated company and contact ids. */
+  associations: Record<string, { companies?: string[]; contacts?: string[] }>;
+}
+
+/**
+ * Owners, companies, contacts and deal associations: the people around a deal. Returns undefined for a
+ * request that is not one of these routes.
+ */
+function crmPeopleRoutes(
+  req: EmulatorRequest,
+  scopes: string[],
+  crm: HubSpotCrm,
+): EmulatorResponse | undefined {
+  const owner = /^\/crm\/v3\/owners\/([^/]+)$/.exec(req.path);
+  if (owner && req.method === 'GET') {
+    if (!scopes.includes('crm.objects.owners.read')) return fail(403);
+    const by = req.url.searchParams.get('idProperty') ?? 'id';
+    if (by !== 'id' && by !== 'userId') return fail(400, `Invalid idProperty: ${by}`);
+    const id = decodeURIComponent(owner[1] ?? '');
+    const o = crm.owners.find((x) => (by === 'id' ? x.id === id : String(x.userId) === id));
+    if (!o) return fail(404, `Owner not found for id ${id}`);
+    const now = new Date().toISOString();
+    return {
+      json: {
+        ...o,
+        type: 'PERSON',
+        userIdIncludingInactive: o.userId,
+        createdAt: now,
+        updatedAt: now,
+        archived: false,
+      },
+    };
+  }
+  const company = /^\/crm\/v3\/objects\/companies\/([^/]+)$/.exec(req.path);
+  if (company && req.method === 'GET') {
+    if (!scopes.includes('crm.objects.companies.read')) return fail(403);
+    const c = crm.companies.find((x) => x.id === decodeURIComponent(company[1] ?? ''));
+    if (!c) return fail(404, 'Object not found.  objectId are usually numeric.');
+    return { json: objectWith(req, c, ['name', 'domain']) };
+  }
+  if (req.path === '/crm/v3/objects/contacts/batch/read' && req.method === 'POST') {
+    if (!scopes.includes('crm.objects.contacts.read')) return fail(403);
+    const body = req.body as { inputs?: { id?: unknown }[]; properties?: unknown };
+    if (!Array.isArray(body.inputs) || !Array.isArray(body.properties))
+      return fail(400, 'Invalid input JSON: inputs and properties are required');
+    if (body.inputs.length > 100) return fail(400, 'Too many inputs: at most 100');
+    const names = ['hs_object_id', ...(body.properties as string[])];
+    const now = new Date().toISOString();
+    const results = body.inputs
+      .map((i) => crm.contacts.find((c) => c.id === String(i.id)))
+      .filter((c) => c !== undefined)
+      .map((c) => ({
+        id: c.id,
+        properties: Object.fromEntries(
+          names.map((n) => [n, n === 'hs_object_id' ? c.id : (c.properties[n] ?? null)]),
+        ),
+        createdAt: now,
+        updatedAt: now,
+        archived: false,
+      }));
+    return { json: { status: 'COMPLETE', results, startedAt: now, completedAt: now } };
+  }
+  return undefined;
+}
+
+/** A CRM object with the asked properties (or `defaults`), null for those without a value. */
+function objectWith(
+  req: EmulatorRequest,
+  o: { id: string; properties: Record<string, string> },
+  defaults: string[],
+) {
+  const asked = req.url.searchParams.getAll('properties').flatMap((p) => p.split(','));
+  const names = ['hs_object_id', ...(asked.length ? asked : defaults)];
+  const now = new Date().toISOString();
+  return {
+    id: o.id,
+    properties: Object.fromEntries(
+      names.map((n) => [n, n === 'hs_object_id' ? o.id : (o.properties[n] ?? null)]),
+    ),
+    createdAt: now,
+    updatedAt: now,
+    archived: false,
+  };
+}
+
+/** `associations=companies,contacts` (comma separated or repeated) on a deal read. */
+function dealAssociations(req: EmulatorRequest, crm: HubSpotCrm, dealId: string) {
+  const asked = req.url.searchParams.getAll('associations').flatMap((p) => p.split(','));
+  const linked = crm.associations[dealId] ?? {};
+  const out: Record<string, { results: { id: string; type: string }[] }> = {};
+  for (const kind of asked) {
+    const ids = linked[kind as 'companies' | 'contacts'] ?? [];
+    if (ids.length)
+      out[kind] = {
+        results: ids.map((id) => ({ id, type: `deal_to_${kind.replace(/ies$/, 'y').replace(/s$/, '')}` })),
+      };
+  }
+  return Object.keys(out).length ? { associations: out } : {};
 }
 
 const CATEGORY: Record<number, string> = {
@@ -120,6 +235,7 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
       },
     },
   ];
+  const crm: HubSpotCrm = { owners: [], companies: [], contacts: [], associations: {} };
   // The token-info route needs the core's token table; the core exists only once started.
   let core: OAuthEmulator | undefined;
   const search: SearchState = { requests: [], spent: [], startedAt: new Date().toISOString() };
@@ -146,6 +262,8 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
       };
     }
     if (!ctx.token) return fail(401);
+    const people = crmPeopleRoutes(req, ctx.token.scopes, crm);
+    if (people) return people;
     if (req.path === '/crm/v3/objects/deals' && req.method === 'GET') {
       if (!ctx.token.scopes.includes('crm.objects.deals.read')) return fail(403);
       return { json: dealsPage(req, deals, ctx.base) };
@@ -160,7 +278,7 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
       if (!ctx.token.scopes.includes('crm.objects.deals.read')) return fail(403);
       const deal = deals.find((d) => d.id === decodeURIComponent(one[1] ?? ''));
       if (!deal) return fail(404, 'Object not found.  objectId are usually numeric.');
-      return { json: dealById(req, deal) };
+      return { json: { ...dealById(req, deal), ...dealAssociations(req, crm, deal.id) } };
     }
     return fail(404, `No route for ${req.method} ${req.path}`);
   };
@@ -206,6 +324,7 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
       deals.find((d) => d.id === id)!.properties[`hs_v2_date_entered_${stage}`] = at.toISOString();
     },
     editDeal: (id: string, properties: Record<string, string>) => void touch(id, properties),
+    crm,
   });
 }
 

@@ -27,7 +27,6 @@ export interface ChannelsEmulation {
   handle(
     method: string,
     args: Record<string, unknown>,
-    lookupUserByEmail: (email: string) => string | undefined,
     userExists: (id: string) => boolean,
   ): Answer | undefined;
   /** Why chat.postMessage to `channel` fails, if it does (unknown channels are left to the caller). */
@@ -86,7 +85,7 @@ export function channelsEmulation(): ChannelsEmulation {
       if (!c.is_member) return c.is_private ? 'channel_not_found' : 'not_in_channel';
       return undefined;
     },
-    handle(method, args, lookupUserByEmail, userExists) {
+    handle(method, args, userExists) {
       switch (method) {
         // https://docs.slack.dev/reference/methods/conversations.info — channel_not_found for an id
         // Slack does not know or a private channel the caller is not in.
@@ -152,15 +151,6 @@ export function channelsEmulation(): ChannelsEmulation {
           }
           c.members.push(...users);
           return { ok: true, channel: view(c) };
-        }
-        // https://docs.slack.dev/reference/methods/users.lookupByEmail — users_not_found.
-        case 'users.lookupByEmail': {
-          const email = String(args.email ?? '');
-          if (!email) return { ok: false, error: 'invalid_arguments' };
-          const id = lookupUserByEmail(email);
-          return id
-            ? { ok: true, user: { id, profile: { email } } }
-            : { ok: false, error: 'users_not_found' };
         }
         default:
           return undefined;

@@ -195,13 +195,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     team: string,
     token: string,
   ): EmulatorResponse => {
-    const channelAnswer = channelState.handle(
-      method,
-      args,
-      // users.lookupByEmail finds people of this workspace only.
-      (email) => [...users.values()].find((u) => u.email === email && (!u.team_id || u.team_id === team))?.id,
-      (id) => users.has(id),
-    );
+    const channelAnswer = channelState.handle(method, args, (id) => users.has(id));
     if (channelAnswer) return { json: channelAnswer };
 
     switch (method) {
@@ -280,6 +274,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       case 'views.open':
       case 'views.update':
       case 'views.push': {
+        if (method === 'views.open' || method === 'views.push') {
+          // docs.slack.dev/reference/methods/views.open: a trigger_id is required and "expires in 3
+          // seconds"; an unknown or stale one is `invalid_trigger_id` / `expired_trigger_id`.
+          const issued = /^trigger\.(\d+)$/.exec(String(args.trigger_id ?? ''));
+          if (!issued) return fail('invalid_trigger_id');
+          if (Date.now() - Number(issued[1]) > 3000) return fail('expired_trigger_id');
+        }
         const view = args.view as Record<string, unknown> | undefined;
         if (!view || typeof view !== 'object') return fail('invalid_arguments');
         const problem = checkView(view, method === 'views.publish' ? 'home' : 'modal');
@@ -301,6 +302,28 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
             is_ultra_restricted: Boolean(u.is_ultra_restricted),
             is_bot: false,
             tz: u.tz ?? 'Europe/Paris',
+            profile: { email: u.email, real_name: u.name, display_name: u.name },
+          },
+        });
+      }
+      case 'users.lookupByEmail': {
+        // docs.slack.dev/reference/methods/users.lookupByEmail: needs users:read.email; an address
+        // nobody in the workspace has is `users_not_found`; the match ignores case.
+        const email = String(args.email ?? '').toLowerCase();
+        if (!email) return fail('invalid_arguments');
+        // People of this workspace only (a Slack Connect partner's users are not found).
+        const u = [...users.values()].find(
+          (x) => x.email?.toLowerCase() === email && (!x.team_id || x.team_id === team),
+        );
+        if (!u) return fail('users_not_found');
+        return ok({
+          user: {
+            id: u.id,
+            team_id: team,
+            name: u.name,
+            real_name: u.name,
+            deleted: false,
+            is_bot: false,
             profile: { email: u.email, real_name: u.name, display_name: u.name },
           },
         });
@@ -461,7 +484,30 @@ export function checkView(view: Record<string, unknown>, expected: 'home' | 'mod
   return undefined;
 }
 
+/**
+ * docs.slack.dev/reference/block-kit/blocks/input-block: `label` (max 2000 characters) and `element` are
+ * required, `hint` max 2000; …/block-elements/plain-text-input-element: `max_length` at most 3000 and an
+ * `initial_value` longer than it is refused.
+ */
+function checkInput(block: Record<string, unknown>): string | undefined {
+  const label = (block.label as { text?: string } | undefined)?.text;
+  if (!label) return 'input block without label';
+  if (label.length > 2000) return 'input label over 2000 characters';
+  if (((block.hint as { text?: string } | undefined)?.text?.length ?? 0) > 2000)
+    return 'input hint over 2000';
+  const el = block.element as Record<string, unknown> | undefined;
+  if (!el?.type) return 'input block without element';
+  if (el.type === 'plain_text_input') {
+    const max = (el.max_length as number | undefined) ?? 3000;
+    if (max > 3000) return 'max_length over 3000';
+    if (typeof el.initial_value === 'string' && el.initial_value.length > max)
+      return 'initial_value longer than max_length';
+  }
+  return undefined;
+}
+
 export function checkBlock(block: Record<string, unknown>): string | undefined {
+  if (block.type === 'input') return checkInput(block);
   const text = block.text as { text?: string } | undefined;
   if (block.type === 'section') {
     if (text?.text !== undefined && text.text.length > LIMITS.sectionText)

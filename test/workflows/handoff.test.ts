@@ -116,6 +116,9 @@ describe('handoff from a HubSpot deal entering closedwon', () => {
       ['upsert-account', 'done'],
       ['apply-template', 'done'],
       ['assign-csm', 'done'],
+      ['gong-context', 'done'],
+      ['ae-handoff', 'done'],
+      ['handoff-email', 'done'],
       ['deliver', 'done'],
     ]);
 

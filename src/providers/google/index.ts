@@ -5,6 +5,7 @@
 import type { ProviderDefinition } from '../types.js';
 import { googleClients, userInfo } from './client.js';
 import { classifyGoogleError } from './errors.js';
+import { gmailMail } from './mail.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 /** Enough to say "a few" or "many" without paging: this is a reachability check, not a sync. */
@@ -65,6 +66,8 @@ export const google: ProviderDefinition = {
     const count = `${data.items?.length ?? 0}${data.nextPageToken ? '+' : ''}`;
     return `Calendar reachable: ${count} ${count === '1' ? 'event' : 'events'} in the next 7 days`;
   },
+
+  mail: gmailMail,
 
   classifyError: classifyGoogleError,
 };

@@ -29,6 +29,8 @@ export const hubspot: ProviderDefinition = {
       'crm.objects.companies.read',
       'crm.objects.companies.write',
       'crm.objects.contacts.read',
+      // The deal owner's name and email: the AE the handoff asks for the completed handoff.
+      'crm.objects.owners.read',
       'oauth',
     ],
     scopeSeparator: ' ',

@@ -6,6 +6,7 @@
 import type { ProviderApiContext, ProviderDefinition } from '../types.js';
 import { graphClient } from './client.js';
 import { classifyMicrosoftError, isGraphError } from './errors.js';
+import { outlookMail } from './mail.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 /** Enough to say "a few" or "many" without paging: this is a reachability check, not a sync. */
@@ -81,6 +82,8 @@ export const microsoft: ProviderDefinition = {
     const count = `${page.value.length}${page['@odata.nextLink'] ? '+' : ''}`;
     return `Calendar reachable: ${count} ${count === '1' ? 'event' : 'events'} in the next 7 days`;
   },
+
+  mail: outlookMail,
 
   classifyError: classifyMicrosoftError,
 };

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
+import { registerCompleteHandoffAction } from './complete-handoff.js';
 import { registerConnectActions } from './connect.js';
 import { registerDisconnectAction } from './disconnect.js';
 import { registerTestAction } from './test.js';
@@ -10,4 +11,5 @@ export function registerActions(app: App, services: Services): void {
   registerTestAction(app, services);
   registerDisconnectAction(app, services);
   registerViewLogsAction(app, services);
+  registerCompleteHandoffAction(app, services);
 }

@@ -1,9 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { registerBroadcastSubmit } from './broadcast.js';
+import { registerCompleteHandoffSubmit } from './complete-handoff.js';
 import { registerDisconnectConfirm } from './disconnect-confirm.js';
 
 export function registerViews(app: App, services: Services): void {
   registerDisconnectConfirm(app, services);
   registerBroadcastSubmit(app, services);
+  registerCompleteHandoffSubmit(app, services);
 }
