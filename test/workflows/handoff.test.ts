@@ -117,6 +117,7 @@ describe('handoff from a HubSpot deal entering closedwon', () => {
       ['apply-template', 'done'],
       ['assign-csm', 'done'],
       ['deliver', 'done'],
+      ['write-back', 'done'],
     ]);
 
     // HubSpot retries the same delivery; the deal's stage is set to closedwon again (a new event) and

@@ -19,6 +19,7 @@ import { withProvider } from '../connections/tokens.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
 import { advanceRun, type RunOutcome, type Step, StepFailure } from './runs.js';
 import { dealSourceOptions, handoffStageFor, workflowSettings } from './settings.js';
+import { writeBackAccount } from './write-back.js';
 
 export const HANDOFF_STEP_JOB = 'handoff-step';
 
@@ -131,6 +132,14 @@ function handoffSteps(services: Services): Step<HandoffContext>[] {
     {
       name: 'deliver',
       run: async (run) => ({ posted: await queueHandoffPosts(services, run.id, run.teamId, run.context) }),
+    },
+    {
+      // The onboarding stage and CSM onto the deal: one idempotent PATCH, so a retry doubles nothing.
+      name: 'write-back',
+      run: async ({ teamId, context }) => {
+        await writeBackAccount(services, teamId, accountOf(context));
+        return {};
+      },
     },
   ];
 }

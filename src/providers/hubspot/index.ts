@@ -7,6 +7,8 @@ import type { ProviderDefinition } from '../types.js';
 import { hubspotClient } from './client.js';
 import { hubspotDeals } from './deals.js';
 import { classifyHubSpotError } from './errors.js';
+import { hubspotCatalog } from './pipelines.js';
+import { hubspotWriteBack } from './write-back.js';
 
 export const hubspot: ProviderDefinition = {
   id: 'hubspot',
@@ -28,6 +30,8 @@ export const hubspot: ProviderDefinition = {
       'crm.objects.companies.read',
       'crm.objects.companies.write',
       'crm.objects.contacts.read',
+      // Creates Thread's own deal properties (thread_onboarding_stage, thread_csm) on first write-back.
+      'crm.schemas.deals.write',
       'oauth',
     ],
     scopeSeparator: ' ',
@@ -72,4 +76,6 @@ export const hubspot: ProviderDefinition = {
   classifyError: classifyHubSpotError,
 
   deals: hubspotDeals,
+  writeBack: hubspotWriteBack,
+  catalog: hubspotCatalog,
 };

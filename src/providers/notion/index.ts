@@ -5,7 +5,9 @@
  */
 import { type ProviderDefinition, ProviderError } from '../types.js';
 import { notionClient } from './client.js';
+import { notionCatalog } from './databases.js';
 import { classifyNotionError } from './errors.js';
+import { notionWriteBack } from './write-back.js';
 
 /** How many search results the test call asks for: enough to say "a few" vs "many", still one request. */
 const SAMPLE = 10;
@@ -77,4 +79,7 @@ export const notion: ProviderDefinition = {
   },
 
   classifyError: classifyNotionError,
+
+  writeBack: notionWriteBack,
+  catalog: notionCatalog,
 };

@@ -5,6 +5,8 @@
 import type { ProviderDefinition } from '../types.js';
 import { salesforceConnection } from './client.js';
 import { classifySalesforceError } from './errors.js';
+import { salesforceCatalog } from './stages.js';
+import { salesforceWriteBack } from './write-back.js';
 
 const login = (base: string, label: string) => ({
   label,
@@ -72,4 +74,7 @@ export const salesforce: ProviderDefinition = {
   },
 
   classifyError: classifySalesforceError,
+
+  writeBack: salesforceWriteBack,
+  catalog: salesforceCatalog,
 };
