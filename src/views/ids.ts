@@ -9,9 +9,14 @@ export const ACTIONS = {
   disconnect: 'connector.disconnect',
   viewLogs: 'connector.view_logs',
   openLink: 'connector.open_link',
+  workflowEdit: 'workflow.edit',
+  workflowRetry: 'workflow.retry',
+  /** The Notion database select in its settings modal: choosing one reloads its properties. */
+  workflowNotionDatabase: 'workflow.notion_database',
 } as const;
 
 export const VIEWS = {
   disconnectConfirm: 'connector.disconnect_confirm',
   logs: 'connector.logs',
+  workflowSettings: 'workflow.settings',
 } as const;
