@@ -172,7 +172,7 @@ export async function retryRun(
       .where('team_id', '=', teamId)
       .forUpdate()
       .executeTakeFirst();
-    if (!run || run.status !== 'failed') return run;
+    if (run?.status !== 'failed') return run;
     const kept = (run.steps as StepRecord[]).filter((s) => s.status === 'done');
     await trx
       .updateTable('workflow_runs')

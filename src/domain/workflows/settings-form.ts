@@ -92,10 +92,15 @@ export async function loadSettingsForm(
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     const trouble = TROUBLESHOOTING[err.code];
+    // A passing failure: the table's fix ("Thread retries automatically") is about background work; here a
+    // person is waiting, and opening the modal again is the retry.
+    const passing = err.code === 'temporary' || err.code === 'rate_limited';
     return {
       ok: false,
       title: `${def.name} could not list the choices: ${trouble.title.replace(/ — retrying$/, '').toLowerCase()}`,
-      fix: `${trouble.fix} Then open this again.`,
+      fix: passing
+        ? `${def.name} is busy or briefly down: try again in a minute.`
+        : `${trouble.fix} Then open this again.`,
     };
   }
 }
