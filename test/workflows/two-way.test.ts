@@ -126,6 +126,11 @@ describe('HubSpot → Thread', () => {
     expect(world.app.logs.some((l) => l.includes('not understood'))).toBe(true);
   });
 
+  it('a CSM named by their Slack username is found too', async () => {
+    await change('thread_csm', 'mo.member');
+    expect(await account()).toMatchObject({ csm_user_id: 'UMEMBER', crm_follow_note: null });
+  });
+
   it('an unknown stage value is not followed and says why', async () => {
     await change('thread_onboarding_stage', 'churned');
     const after = await account();

@@ -62,8 +62,20 @@ async function edit(value: string, userId = 'UADMIN'): Promise<View> {
   return world.app.slack.callsTo('views.update').at(-1)!.args.view as View;
 }
 
+/** Submits the modal; a save then republishes Home (after the ack), which is waited for here. */
 async function submit(view: View, values: Record<string, Record<string, unknown>>, userId = 'UADMIN') {
-  return world.app.viewSubmission(VIEWS.workflowSettings, view.private_metadata, userId, values);
+  const published = world.app.slack.callsTo('views.publish').length;
+  const res = await world.app.viewSubmission(VIEWS.workflowSettings, view.private_metadata, userId, values);
+  if (!res.json?.response_action) {
+    await world.app.until(
+      () => world.app.slack.callsTo('views.publish').length > published,
+      'Home republished',
+    );
+    expect(blocksToText(world.app.slack.homeOf(userId)!.blocks as unknown[])).toContain(
+      'Workflow settings saved.',
+    );
+  }
+  return res;
 }
 
 const selected = (value: string, text: string) => ({
@@ -274,6 +286,25 @@ describe('Notion settings', () => {
     const line = sectionOf(await world.app.openHome('UADMIN'), 'Notion')!.text!.text;
     expect(line).toContain('Customers · Stage is Won');
     expect(line).toContain('“CSM”');
+  });
+});
+
+describe('a source in Error', () => {
+  it('the section says its handoffs wait, and why to look at its row', async () => {
+    await db()
+      .updateTable('connections')
+      .set({ status: 'error', error_code: 'grant_revoked' })
+      .where('team_id', '=', world.app.teamId)
+      .where('provider', '=', 'salesforce')
+      .execute();
+    const line = sectionOf(await world.app.openHome('UADMIN'), 'Salesforce')!.text!.text;
+    expect(line).toContain('Salesforce is in Error: its handoffs wait until it is fixed');
+    await db()
+      .updateTable('connections')
+      .set({ status: 'connected', error_code: null })
+      .where('team_id', '=', world.app.teamId)
+      .where('provider', '=', 'salesforce')
+      .execute();
   });
 });
 
