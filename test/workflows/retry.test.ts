@@ -53,6 +53,17 @@ const postsAboutOscorp = () =>
     .callsTo('chat.postMessage')
     .filter((c) => JSON.stringify(c.args.blocks ?? []).includes('Oscorp'));
 
+async function finishedAt(): Promise<Record<string, string | null>> {
+  const run = await db()
+    .selectFrom('workflow_runs')
+    .select('steps')
+    .where('id', '=', runId)
+    .executeTakeFirstOrThrow();
+  return Object.fromEntries(
+    (run.steps as { name: string; finished_at: string | null }[]).map((s) => [s.name, s.finished_at]),
+  );
+}
+
 function runBlock(home: Record<string, unknown>): Block | undefined {
   return (home.blocks as Block[]).find((b) => b.type === 'section' && b.text?.text.includes('Oscorp'));
 }
@@ -93,6 +104,7 @@ describe('a failed run in App Home', () => {
   });
 
   it('Retry: the failed step runs again, the others are kept — one account, one post, one DM, one write', async () => {
+    const finishedBefore = await finishedAt();
     const home = await click(ACTIONS.workflowRetry, runId);
     expect(home).toContain('Retrying that handoff');
     const run = await world.app.until(
@@ -117,6 +129,11 @@ describe('a failed run in App Home', () => {
       ['write-back', 'done', 1],
     ]);
     expect(run.reason).toBeNull();
+    // The kept steps are the same records: not run again (a rerun would stamp a new finished_at).
+    const finishedAfter = await finishedAt();
+    for (const name of ['fetch-deal', 'upsert-account', 'apply-template', 'assign-csm', 'deliver']) {
+      expect(finishedAfter[name]).toBe(finishedBefore[name]);
+    }
     expect(hubspot.dealWrites.filter((w) => w.id === '9101')).toHaveLength(1);
     expect(
       await db().selectFrom('accounts').select('id').where('external_id', '=', '9101').execute(),
