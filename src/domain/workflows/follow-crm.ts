@@ -65,6 +65,10 @@ export async function followCrmChange(
       .execute();
     return 'followed';
   }
+  if (!value) {
+    // Thread keeps someone on every onboarding: clearing the field in the CRM does not unassign.
+    return notUnderstood(services, account.id, 'the CSM was cleared in the CRM; the account keeps its CSM');
+  }
   const csm = await poolMemberNamed(services, input.teamId, value);
   if (!csm) {
     return notUnderstood(
