@@ -196,6 +196,10 @@ export interface AccountsTable {
   template_version: number | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+  /** When Thread last wrote stage and CSM to the CRM record (see domain/workflows/write-back). */
+  crm_written_at: NullableTimestamp;
+  /** The last CRM change Thread could not follow, in words (see domain/workflows/follow-crm). */
+  crm_follow_note: string | null;
 }
 
 export interface AccountMilestonesTable {
@@ -244,6 +248,10 @@ export interface WorkflowSettingsTable {
   poll_interval_seconds: Generated<number>;
   handoff_channel_id: string | null;
   enabled: Generated<boolean>;
+  salesforce_stage_field: Generated<string>;
+  salesforce_csm_field: Generated<string>;
+  /** Labels of the chosen ids, saved by the settings modals: see SettingsLabels. */
+  labels: Json;
   updated_by: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;

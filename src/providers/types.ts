@@ -145,12 +145,25 @@ export interface Identity {
  * `stage` is the CRM's stage id (HubSpot `closedwon`, a Salesforce `StageName`) or, for a Notion
  * database, the value of the status property the team chose.
  */
-export interface TriggerEvent {
-  kind: 'deal_stage_changed';
-  externalId: string;
-  stage: string;
-  occurredAt: string;
-}
+export type TriggerEvent =
+  | {
+      kind: 'deal_stage_changed';
+      externalId: string;
+      stage: string;
+      occurredAt: string;
+    }
+  /** Someone changed, in the CRM, a field Thread writes back (see DealWriteBack): the account follows. */
+  | {
+      kind: 'owned_field_changed';
+      externalId: string;
+      field: OwnedField;
+      /** As the CRM holds it: a stage value ('live'), or the CSM as written (an email, a name). */
+      value: string;
+      occurredAt: string;
+    };
+
+/** The account facts Thread owns in a CRM record: it writes them, and follows changes made there. */
+export type OwnedField = 'onboarding_stage' | 'csm';
 
 /**
  * The facts a handoff needs about one deal (a HubSpot deal, a Salesforce opportunity, a Notion row), as
@@ -289,6 +302,60 @@ export interface MailSender {
   send(ctx: ProviderApiContext, mail: OutgoingMail): Promise<void>;
 }
 
+/** What Thread writes back to a deal's record: the account's onboarding stage and its CSM. */
+export interface WriteBackValues {
+  /** Thread's stage id: 'new' | 'onboarding' | 'live' | 'closed'. */
+  onboardingStage: string;
+  /** The CSM as people in the CRM know them (their email, else their name); null = no CSM yet. */
+  csm: string | null;
+}
+
+/** Where a team keeps Thread's fields in each source, from its workflow settings. */
+export interface WriteBackOptions {
+  /** Salesforce: the custom fields' API names (they cannot be created through the API). */
+  salesforce?: { stageField: string; csmField: string };
+  /** Notion: the database (data source) and the properties mapped to stage and CSM; unmapped = skipped. */
+  notion?: { databaseId: string; stageProperty?: string; csmProperty?: string };
+}
+
+/**
+ * What a write-back did. Fields Thread needs but cannot create (Salesforce custom fields, Notion
+ * properties) come back as `missing`, not thrown: the connection works, so it must not turn to Error —
+ * the run's step fails with `fix`, which tells an admin exactly what to add.
+ */
+export type WriteBackResult = { written: true } | { written: false; missing: string[]; fix: string };
+
+/** A source Thread writes the account back to: idempotent writes (PATCHes), safe to repeat on retries. */
+export interface DealWriteBack {
+  write(
+    ctx: ProviderApiContext,
+    externalId: string,
+    values: WriteBackValues,
+    options: WriteBackOptions,
+  ): Promise<WriteBackResult>;
+}
+
+/** One choice in a settings modal, listed live from the provider: the id stored, the label shown. */
+export interface CatalogOption {
+  id: string;
+  label: string;
+}
+
+/** The lists a source's settings modal offers, read live through its SDK (see providers/<p>/catalog). */
+export interface SettingsCatalog {
+  /** HubSpot: deal pipelines and their stages. */
+  pipelines?(ctx: ProviderApiContext): Promise<(CatalogOption & { stages: CatalogOption[] })[]>;
+  /** Salesforce: the active values of Opportunity.StageName. */
+  stages?(ctx: ProviderApiContext): Promise<CatalogOption[]>;
+  /** Notion: the databases (data sources) shared with Thread. */
+  databases?(ctx: ProviderApiContext): Promise<CatalogOption[]>;
+  /** Notion: one database's properties, with their type and, for status/select, their options. */
+  properties?(
+    ctx: ProviderApiContext,
+    databaseId: string,
+  ): Promise<(CatalogOption & { type: string; options: CatalogOption[] })[]>;
+}
+
 export interface ProviderDefinition extends ProviderInfo {
   envPrefix: ProviderEnvPrefix;
   oauth: OAuthFacts;
@@ -313,4 +380,8 @@ export interface ProviderDefinition extends ProviderInfo {
   calls?: CallSource;
   /** Email sent as the connected user: the handoff email to the AE. */
   mail?: MailSender;
+  /** Writing the account's stage and CSM back to the deal's record. */
+  writeBack?: DealWriteBack;
+  /** The live lists of the workflow settings modal. */
+  catalog?: SettingsCatalog;
 }

@@ -10,6 +10,10 @@ export const ACTIONS = {
   viewLogs: 'connector.view_logs',
   openLink: 'connector.open_link',
   completeHandoff: 'handoff.complete',
+  workflowEdit: 'workflow.edit',
+  workflowRetry: 'workflow.retry',
+  /** The Notion database select in its settings modal: choosing one reloads its properties. */
+  workflowNotionDatabase: 'workflow.notion_database',
 } as const;
 
 export const VIEWS = {
@@ -17,4 +21,5 @@ export const VIEWS = {
   logs: 'connector.logs',
   broadcast: 'broadcast.compose',
   completeHandoff: 'handoff.complete_submit',
+  workflowSettings: 'workflow.settings',
 } as const;

@@ -30,7 +30,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
-import { type ApiContext, type OAuthEmulator, startOAuthEmulator } from './oauth-provider.js';
+import { type ApiContext, type Fault, type OAuthEmulator, startOAuthEmulator } from './oauth-provider.js';
 import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
 
 const PATHS = { authorize: '/oauth/authorize', token: '/oauth/v1/token' };
@@ -50,6 +50,7 @@ const SCOPES = [
   'crm.schemas.contacts.read',
   'crm.schemas.companies.read',
   'crm.schemas.deals.read',
+  'crm.schemas.deals.write',
   'crm.lists.read',
   'crm.lists.write',
   'tickets',
@@ -70,6 +71,19 @@ export interface HubSpotEmulator extends ProviderEmulator {
   searches: Array<Record<string, unknown>>;
   /** CRM owners (the AEs), companies, contacts and which of them each deal is associated with. */
   crm: HubSpotCrm;
+  /** Custom deal properties created in the portal (by name), with their enumeration options if any. */
+  dealProperties: Map<string, { type: string; options: string[] }>;
+  /** The portal's deal pipelines, as GET /crm/v3/pipelines/deals lists them. */
+  pipelines: Array<{
+    id: string;
+    label: string;
+    displayOrder: number;
+    stages: Array<{ id: string; label: string; displayOrder: number }>;
+  }>;
+  /** PATCHes to deals served so far (after validation), in order. */
+  dealWrites: Array<{ id: string; properties: Record<string, string> }>;
+  /** Answers for the next deal PATCHes instead of serving them (a 429 or 500 mid-workflow). */
+  dealWriteFaults: Fault[];
 }
 
 export interface HubSpotCrm {
@@ -239,6 +253,13 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
   // The token-info route needs the core's token table; the core exists only once started.
   let core: OAuthEmulator | undefined;
   const search: SearchState = { requests: [], spent: [], startedAt: new Date().toISOString() };
+  const state: WriteBackState = {
+    deals,
+    dealProperties: new Map(),
+    pipelines: defaultPipelines(),
+    dealWrites: [],
+    dealWriteFaults: [],
+  };
 
   const api = (req: EmulatorRequest, ctx: ApiContext): EmulatorResponse => {
     const info = /^\/oauth\/v1\/access-tokens\/([^/]+)$/.exec(req.path);
@@ -273,6 +294,8 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
       search.requests.push(req.body);
       return searchDeals(req, deals, search);
     }
+    const written = writeBackRoutes(req, ctx, state);
+    if (written) return written;
     const one = /^\/crm\/v3\/objects\/deals\/([^/]+)$/.exec(req.path);
     if (one && req.method === 'GET') {
       if (!ctx.token.scopes.includes('crm.objects.deals.read')) return fail(403);
@@ -325,6 +348,10 @@ export async function startHubSpotEmulator(): Promise<HubSpotEmulator> {
     },
     editDeal: (id: string, properties: Record<string, string>) => void touch(id, properties),
     crm,
+    dealProperties: state.dealProperties,
+    pipelines: state.pipelines,
+    dealWrites: state.dealWrites,
+    dealWriteFaults: state.dealWriteFaults,
   });
 }
 
@@ -508,4 +535,169 @@ function searchDeals(
       ...(next ? { paging: { next: { after: next } } } : {}),
     },
   };
+}
+
+// ─── Write-back and settings: deal PATCH, property create, pipelines ───────────────────────────────
+
+type WriteBackState = Pick<
+  HubSpotEmulator,
+  'deals' | 'dealProperties' | 'pipelines' | 'dealWrites' | 'dealWriteFaults'
+>;
+
+/** Deal properties every portal has (a subset: the ones Thread and the tests touch). */
+const BUILT_IN_DEAL_PROPERTIES = new Set([
+  'dealname',
+  'dealstage',
+  'pipeline',
+  'amount',
+  'closedate',
+  'hubspot_owner_id',
+  'deal_currency_code',
+  'description',
+]);
+
+/** A new portal's one pipeline, "Sales Pipeline" (`default`), with HubSpot's default stage ids. */
+function defaultPipelines(): WriteBackState['pipelines'] {
+  const stages = [
+    ['appointmentscheduled', 'Appointment Scheduled'],
+    ['qualifiedtobuy', 'Qualified To Buy'],
+    ['presentationscheduled', 'Presentation Scheduled'],
+    ['decisionmakerboughtin', 'Decision Maker Bought-In'],
+    ['contractsent', 'Contract Sent'],
+    ['closedwon', 'Closed Won'],
+    ['closedlost', 'Closed Lost'],
+  ];
+  return [
+    {
+      id: 'default',
+      label: 'Sales Pipeline',
+      displayOrder: 0,
+      stages: stages.map(([id, label], i) => ({ id: id!, label: label!, displayOrder: i })),
+    },
+  ];
+}
+
+function writeBackRoutes(
+  req: EmulatorRequest,
+  ctx: ApiContext,
+  state: WriteBackState,
+): EmulatorResponse | undefined {
+  const scopes = ctx.token?.scopes ?? [];
+  // docs/api-reference/crm-deals-v3/basic/patch-crm-v3-objects-0-3-dealId: `PATCH
+  // /crm/v3/objects/deals/{dealId}` with `{ properties: { name: "string value" } }` → the deal; scope
+  // crm.objects.deals.write. Unknown properties and enumeration values outside the options are a 400
+  // VALIDATION_ERROR "Property values were not valid: [{isValid, message, error, name}]"
+  // (developers.hubspot.com/changelog/upcoming-property-validations-rules-will-be-enforced-for-apis-and-integrations).
+  const one = /^\/crm\/v3\/objects\/deals\/([^/]+)$/.exec(req.path);
+  if (one && req.method === 'PATCH') {
+    if (!scopes.includes('crm.objects.deals.write')) return fail(403);
+    const fault = state.dealWriteFaults.shift();
+    if (fault && 'status' in fault) {
+      return {
+        status: fault.status,
+        json: fault.body ?? errorBody(fault.status),
+        ...(fault.retryAfter !== undefined ? { headers: { 'retry-after': String(fault.retryAfter) } } : {}),
+      };
+    }
+    const deal = state.deals.find((d) => d.id === decodeURIComponent(one[1] ?? ''));
+    if (!deal) return fail(404, 'Object not found.  objectId are usually numeric.');
+    const properties = req.body.properties;
+    if (!properties || typeof properties !== 'object' || Array.isArray(properties)) {
+      return fail(400, 'Invalid input JSON on line 1: properties is required');
+    }
+    const problems: Record<string, string>[] = [];
+    for (const [name, value] of Object.entries(properties as Record<string, unknown>)) {
+      const custom = state.dealProperties.get(name);
+      if (!custom && !BUILT_IN_DEAL_PROPERTIES.has(name)) {
+        problems.push({
+          isValid: false as never,
+          message: `Property "${name}" does not exist`,
+          error: 'PROPERTY_DOESNT_EXIST',
+          name,
+          localizedErrorMessage: `Property "${name}" does not exist`,
+        });
+      } else if (typeof value !== 'string') {
+        problems.push({
+          isValid: false as never,
+          message: `${JSON.stringify(value)} is not a string`,
+          error: 'INVALID_TYPE',
+          name,
+        });
+      } else if (custom?.type === 'enumeration' && value !== '' && !custom.options.includes(value)) {
+        problems.push({
+          isValid: false as never,
+          message: `${value} was not one of the allowed options: [${custom.options.join(', ')}]`,
+          error: 'INVALID_OPTION',
+          name,
+        });
+      }
+    }
+    if (problems.length) {
+      return fail(400, `Property values were not valid: ${JSON.stringify(problems)}`);
+    }
+    Object.assign(deal.properties, properties);
+    state.dealWrites.push({ id: deal.id, properties: { ...(properties as Record<string, string>) } });
+    return { json: dealById(req, deal) };
+  }
+  // docs/api-reference/latest/crm/properties/create-property: `POST /crm/v3/properties/{objectType}`
+  // with name, label, type, fieldType, groupName (+ options for enumerations) → 201 and the property;
+  // scope crm.schemas.{object}.write; a name already taken is a 409 CONFLICT.
+  if (req.path === '/crm/v3/properties/deals' && req.method === 'POST') {
+    if (!scopes.includes('crm.schemas.deals.write')) return fail(403);
+    const b = req.body as {
+      name?: unknown;
+      label?: unknown;
+      type?: unknown;
+      fieldType?: unknown;
+      groupName?: unknown;
+      options?: unknown;
+    };
+    if ([b.name, b.label, b.type, b.fieldType, b.groupName].some((v) => typeof v !== 'string' || !v)) {
+      return fail(400, 'Invalid input JSON: name, label, type, fieldType and groupName are required');
+    }
+    const name = String(b.name);
+    if (state.dealProperties.has(name) || BUILT_IN_DEAL_PROPERTIES.has(name)) {
+      return {
+        status: 409,
+        json: { ...errorBody(400, `Property named '${name}' already exists.`), category: 'CONFLICT' },
+      };
+    }
+    const options = Array.isArray(b.options)
+      ? (b.options as { value?: unknown }[]).map((o) => String(o.value))
+      : [];
+    if (b.type === 'enumeration' && !options.length) return fail(400, 'Enumeration properties need options');
+    state.dealProperties.set(name, { type: String(b.type), options });
+    return {
+      status: 201,
+      json: { ...b, hidden: false, hubspotDefined: false, createdAt: new Date().toISOString() },
+    };
+  }
+  // docs/api-reference/crm-pipelines-v3/guide: `GET /crm/v3/pipelines/deals` → `{ results: [pipeline] }`,
+  // each with id, label, displayOrder, archived and its stages (id, label, displayOrder, metadata).
+  if (req.path === '/crm/v3/pipelines/deals' && req.method === 'GET') {
+    if (!scopes.includes('crm.objects.deals.read')) return fail(403);
+    const now = new Date().toISOString();
+    return {
+      json: {
+        results: state.pipelines.map((p) => ({
+          ...p,
+          archived: false,
+          createdAt: now,
+          updatedAt: now,
+          stages: p.stages.map((st) => ({
+            ...st,
+            archived: false,
+            metadata: {
+              isClosed: String(/^closed/.test(st.id)),
+              probability: st.id === 'closedwon' ? '1.0' : '0.2',
+            },
+            createdAt: now,
+            updatedAt: now,
+            writePermissions: 'CRM_PERMISSIONS_ENFORCEMENT',
+          })),
+        })),
+      },
+    };
+  }
+  return undefined;
 }

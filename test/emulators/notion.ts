@@ -26,6 +26,8 @@ export interface NotionEmulator extends ProviderEmulator {
   shared: Array<Record<string, unknown>>;
   /** The onboarding database shared with Thread (one data source) and its rows. */
   database: NotionDatabase;
+  /** Rows (pages) of shared data sources that Thread writes back to, by page id. */
+  pageRows: Map<string, { dataSourceId: string; properties: Record<string, unknown> }>;
 }
 
 const ERRORS: Record<number, [string, string]> = {
@@ -62,6 +64,7 @@ export async function startNotionEmulator(): Promise<NotionEmulator> {
   };
   const shared = [page('Onboarding playbook'), dataSource('Customer onboarding')];
   const database = onboardingDatabase(workspace.botId);
+  const pageRows: NotionEmulator['pageRows'] = new Map();
 
   const api = (req: EmulatorRequest, ctx: ApiContext): EmulatorResponse => {
     if (!ctx.token) return fail(401);
@@ -90,6 +93,8 @@ export async function startNotionEmulator(): Promise<NotionEmulator> {
         },
       };
     }
+    const served = writeBackRoutes(req, shared, pageRows);
+    if (served) return served;
     if (req.path === '/v1/search' && req.method === 'POST') {
       const size = Math.min(100, Number(req.body.page_size ?? 100));
       const start = Number(req.body.start_cursor ?? 0);
@@ -138,7 +143,7 @@ export async function startNotionEmulator(): Promise<NotionEmulator> {
     api,
   });
   const emulator = withProviderExtras(core, { prefix: 'NOTION', apiPath: '', errorBody });
-  return Object.assign(emulator, { workspace, shared, database });
+  return Object.assign(emulator, { workspace, shared, database, pageRows });
 }
 
 const stamp = () => new Date().toISOString();
@@ -445,6 +450,118 @@ function databaseApi(req: EmulatorRequest, db: NotionDatabase): EmulatorResponse
         has_more: Boolean(next),
         type: 'page_or_data_source',
         page_or_data_source: {},
+        request_id: randomUUID(),
+      },
+    };
+  }
+  return undefined;
+}
+
+// ─── Write-back and settings: filtered search, data source retrieve, page PATCH ───────────────────
+
+/** A shared data source with the given property schema (name → type, with options for status/select). */
+export function notionDataSource(
+  title: string,
+  properties: Record<string, { type: string; options?: string[] }>,
+): Record<string, unknown> & { id: string } {
+  const schema = Object.fromEntries(
+    Object.entries(properties).map(([name, p], i) => [
+      name,
+      {
+        id: p.type === 'title' ? 'title' : `p${i}`,
+        name,
+        type: p.type,
+        [p.type]:
+          p.type === 'status' || p.type === 'select'
+            ? { options: (p.options ?? []).map((o) => ({ id: randomUUID(), name: o, color: 'default' })) }
+            : {},
+      },
+    ]),
+  );
+  return { ...dataSource(title), properties: schema } as unknown as Record<string, unknown> & { id: string };
+}
+
+function writeBackRoutes(
+  req: EmulatorRequest,
+  shared: Array<Record<string, unknown>>,
+  rows: NotionEmulator['pageRows'],
+): EmulatorResponse | undefined {
+  // reference/post-search: `filter: { property: 'object', value: 'page' | 'data_source' }` limits the
+  // results to one kind (API 2025-09-03 and later name databases' tables "data_source").
+  if (req.path === '/v1/search' && req.method === 'POST' && req.body.filter) {
+    const filter = req.body.filter as { property?: unknown; value?: unknown };
+    if (filter.property !== 'object' || (filter.value !== 'page' && filter.value !== 'data_source')) {
+      return fail(
+        400,
+        'body failed validation: body.filter.value should be `"page"` or `"data_source"`.',
+        'validation_error',
+      );
+    }
+    const size = Math.min(100, Number(req.body.page_size ?? 100));
+    const results = shared.filter((r) => r.object === filter.value).slice(0, size);
+    return {
+      json: {
+        object: 'list',
+        results,
+        next_cursor: null,
+        has_more: false,
+        type: 'page_or_data_source',
+        page_or_data_source: {},
+        request_id: randomUUID(),
+      },
+    };
+  }
+  // reference/retrieve-a-data-source: `GET /v1/data_sources/{id}` → the data source with its property
+  // schema; one not shared with the integration is a 404 object_not_found.
+  const source = /^\/v1\/data_sources\/([^/]+)$/.exec(req.path);
+  if (source && req.method === 'GET') {
+    const found = shared.find((r) => r.object === 'data_source' && r.id === source[1]);
+    if (!found) {
+      return fail(
+        404,
+        `Could not find data_source with ID: ${source[1]}. Make sure the relevant pages and databases are shared with your integration.`,
+      );
+    }
+    return { json: { ...found, request_id: randomUUID() } };
+  }
+  // reference/patch-page: `PATCH /v1/pages/{id}` with `properties` keyed by name; each value must match
+  // the property's type in the parent data source (status takes an existing option's name; select adds
+  // an option it does not know). Anything else is a 400 validation_error.
+  const one = /^\/v1\/pages\/([^/]+)$/.exec(req.path);
+  if (one && req.method === 'PATCH') {
+    const row = rows.get(one[1] ?? '');
+    if (!row) return fail(404, `Could not find page with ID: ${one[1]}.`);
+    const schema = (shared.find((r) => r.id === row.dataSourceId)?.properties ?? {}) as Record<
+      string,
+      { type: string; status?: { options: { name: string }[] }; select?: { options: { name: string }[] } }
+    >;
+    const properties = (req.body.properties ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [name, value] of Object.entries(properties)) {
+      const p = schema[name];
+      if (!p) return fail(400, `${name} is not a property that exists.`, 'validation_error');
+      if (!(p.type in value)) {
+        return fail(400, `${name} is expected to be ${p.type}.`, 'validation_error');
+      }
+      if (p.type === 'status') {
+        const wanted = (value.status as { name?: string } | null)?.name;
+        if (wanted && !p.status?.options.some((o) => o.name === wanted)) {
+          return fail(
+            400,
+            `Invalid status option. Status option "${wanted}" does not exist".`,
+            'validation_error',
+          );
+        }
+      }
+    }
+    Object.assign(row.properties, properties);
+    return {
+      json: {
+        object: 'page',
+        id: one[1],
+        parent: { type: 'data_source_id', data_source_id: row.dataSourceId },
+        properties: row.properties,
+        archived: false,
+        in_trash: false,
         request_id: randomUUID(),
       },
     };

@@ -63,6 +63,8 @@ export interface SalesforceOpportunity {
   LastStageChangeDate?: string | null;
   CreatedDate?: string;
   SystemModstamp?: string;
+  /** Custom fields (Thread_Onboarding_Stage__c…) written back by Thread. */
+  [field: string]: unknown;
 }
 
 export interface SalesforceEmulator extends ProviderEmulator {
@@ -76,6 +78,10 @@ export interface SalesforceEmulator extends ProviderEmulator {
   queries: string[];
   /** REST calls served so far: each spends one of the org's daily API requests. */
   apiCalls: number;
+  /** Custom fields an admin added to Opportunity (API name → type), which PATCH accepts. */
+  opportunityCustomFields: Map<string, string>;
+  /** The active and inactive values of Opportunity.StageName, as describe lists them. */
+  stageValues: Array<{ value: string; label: string; active: boolean }>;
 }
 
 const ERROR_CODE: Record<number, [string, string]> = {
@@ -104,6 +110,11 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
   const queries: string[] = [];
   let core: OAuthEmulator | undefined;
   const state = { apiCalls: 0 };
+  const state2: WriteBackState = {
+    opportunities,
+    opportunityCustomFields: new Map(),
+    stageValues: defaultStages(),
+  };
 
   const api = (req: EmulatorRequest, ctx: ApiContext): EmulatorResponse => {
     const rest = /^\/services\/data\/v(\d+\.\d)(\/.*)$/.exec(req.path);
@@ -112,6 +123,8 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
     state.apiCalls++;
     const [, version, resource] = rest;
     const usage = { 'sforce-limit-info': `api-usage=${state.apiCalls}/${DAILY_API_REQUESTS}` };
+    const served = writeBackRoutes(req, resource ?? '', version ?? '', state2, usage);
+    if (served) return served;
     if (resource === '/limits' && req.method === 'GET') {
       return { headers: usage, json: limits(state.apiCalls) };
     }
@@ -205,7 +218,126 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
       opportunities.find((o) => o.Id === id)!.LastStageChangeDate = at;
     },
     editOpportunity: (id: string, fields: Partial<SalesforceOpportunity>) => void touch(id, fields),
+    opportunityCustomFields: state2.opportunityCustomFields,
+    stageValues: state2.stageValues,
   });
+}
+
+// ─── Write-back and settings: Opportunity describe and PATCH ──────────────────────────────────────
+
+interface WriteBackState {
+  opportunities: Array<Record<string, unknown> & { Id: string }>;
+  opportunityCustomFields: Map<string, string>;
+  stageValues: SalesforceEmulator['stageValues'];
+}
+
+/** Opportunity's standard fields (the subset Thread and the tests touch). */
+const STANDARD_OPPORTUNITY_FIELDS: Record<string, string> = {
+  Id: 'id',
+  Name: 'string',
+  StageName: 'picklist',
+  Amount: 'currency',
+  CloseDate: 'date',
+  OwnerId: 'reference',
+};
+
+/** A new org's StageName values. */
+function defaultStages(): SalesforceEmulator['stageValues'] {
+  return [
+    'Prospecting',
+    'Qualification',
+    'Needs Analysis',
+    'Value Proposition',
+    'Id. Decision Makers',
+    'Perception Analysis',
+    'Proposal/Price Quote',
+    'Negotiation/Review',
+    'Closed Won',
+    'Closed Lost',
+  ].map((v) => ({ value: v, label: v, active: true }));
+}
+
+function writeBackRoutes(
+  req: EmulatorRequest,
+  resource: string,
+  version: string,
+  state: WriteBackState,
+  headers: Record<string, string>,
+): EmulatorResponse | undefined {
+  // "sObject Describe": GET /services/data/vXX.X/sobjects/{sObject}/describe → name, label and fields[],
+  // each with name, label, type, custom and picklistValues[] { active, defaultValue, label, validFor,
+  // value } (developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_describe.htm).
+  if (resource === '/sobjects/Opportunity/describe' && req.method === 'GET') {
+    const fields = { ...STANDARD_OPPORTUNITY_FIELDS, ...Object.fromEntries(state.opportunityCustomFields) };
+    return {
+      headers,
+      json: {
+        name: 'Opportunity',
+        label: 'Opportunity',
+        custom: false,
+        updateable: true,
+        urls: { sobject: `/services/data/v${version}/sobjects/Opportunity` },
+        fields: Object.entries(fields).map(([name, type]) => ({
+          name,
+          label: name.replace(/__c$/, '').replaceAll('_', ' '),
+          type,
+          custom: name.endsWith('__c'),
+          updateable: name !== 'Id',
+          picklistValues:
+            name === 'StageName'
+              ? state.stageValues.map((v) => ({ ...v, defaultValue: false, validFor: null }))
+              : [],
+        })),
+      },
+    };
+  }
+  // "Update a Record": PATCH /services/data/vXX.X/sobjects/{sObject}/{id} with the fields → 204, no body
+  // (developer.salesforce.com/docs/platform/api-rest/guide/dome-update-fields.html). An unknown field is
+  // 400 [{ errorCode: 'INVALID_FIELD', message: "No such column '…' on sobject of type Opportunity" }];
+  // an unknown id 404 NOT_FOUND ("Status Codes and Error Responses", …/api_rest/errorcodes.htm).
+  const one = /^\/sobjects\/Opportunity\/([A-Za-z0-9]{15,18})$/.exec(resource);
+  if (one && req.method === 'PATCH') {
+    if (!String(req.headers['content-type'] ?? '').includes('json') || req.body.__unparseable) {
+      return {
+        status: 400,
+        headers,
+        json: [{ message: 'The request body is not JSON', errorCode: 'JSON_PARSER_ERROR' }],
+      };
+    }
+    const record = state.opportunities.find((o) => o.Id === one[1]);
+    if (!record) return { status: 404, headers, json: errorBody(404) };
+    for (const name of Object.keys(req.body)) {
+      if (!(name in STANDARD_OPPORTUNITY_FIELDS) && !state.opportunityCustomFields.has(name)) {
+        return {
+          status: 400,
+          headers,
+          json: [
+            {
+              message: `No such column '${name}' on sobject of type Opportunity`,
+              errorCode: 'INVALID_FIELD',
+              fields: [],
+            },
+          ],
+        };
+      }
+    }
+    if ('Id' in req.body) {
+      return {
+        status: 400,
+        headers,
+        json: [
+          {
+            message: 'Unable to create/update fields: Id.',
+            errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+            fields: ['Id'],
+          },
+        ],
+      };
+    }
+    Object.assign(record, req.body);
+    return { status: 204, headers };
+  }
+  return undefined;
 }
 
 /** The part of GET /limits Thread reads, plus neighbours so the shape is realistic. */

@@ -36,6 +36,8 @@ beforeAll(async () => {
   expect(hubspot.searches).toHaveLength(0);
 });
 
+const SEARCH = '/crm/v3/objects/deals/search';
+
 describe('HubSpot polling fallback', () => {
   it('a deal entering closedwon: one account with the milestones, one post, one DM — however often it is seen', async () => {
     addDeal('7001', 'Polled Globex');
@@ -82,14 +84,15 @@ describe('HubSpot polling fallback', () => {
     addDeal('7002', 'Polled Umbrella');
     hubspot.moveDeal('7002', 'closedwon');
     const before = await t.cursorOf('hubspot');
-    hubspot.failNext('api', hubspot.fault(429, { retryAfter: 1 }));
+    // Aimed at the search: the handoffs before this one may still be writing back to their deals.
+    hubspot.failNext('api', hubspot.fault(429, { retryAfter: 1, path: SEARCH }));
     const failed = await t.poll('hubspot');
     expect(failed.cursor).toEqual(before!.cursor);
     expect(failed.last_error).toMatch(/^rate_limited/);
     expect(failed.consecutive_failures).toBe(1);
     expect(await t.eventsOf('hubspot', '7002')).toHaveLength(0);
 
-    hubspot.failNext('api', hubspot.fault(500));
+    hubspot.failNext('api', hubspot.fault(500, { path: SEARCH }));
     expect((await t.poll('hubspot')).consecutive_failures).toBe(2);
 
     const ok = await t.poll('hubspot');

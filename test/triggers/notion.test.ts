@@ -60,6 +60,14 @@ afterAll(async () => {
 });
 
 const webhookUrl = () => `${world.app.url}/webhooks/notion`;
+const rechecksPending = async () =>
+  Number(
+    (
+      await sql<{ n: string }>`select count(*) as n from pgboss.job
+        where name = 'poll-recheck' and state in ('created', 'retry', 'active')`.execute(t.db())
+    ).rows[0]?.n,
+  );
+
 const recheckJobs = async () =>
   Number(
     (
@@ -129,6 +137,8 @@ describe('Notion webhook', () => {
     expect((await postNotion(webhookUrl(), event, TOKEN)).status).toBe(200);
     await t.handoffDone('notion', row);
     expect((await postNotion(webhookUrl(), event, TOKEN)).status).toBe(200);
+    // The re-read it asks for holds the source while it runs (a poll meanwhile finds it busy): let it end.
+    await world.app.until(async () => (await rechecksPending()) === 0, 'the re-read done', 10_000);
     await t.poll('notion');
     await t.poll('notion');
     await t.eventsProcessed('notion', row);

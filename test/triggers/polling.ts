@@ -20,8 +20,14 @@ export function polling(world: ConnectorWorld) {
       .where('provider', '=', provider)
       .executeTakeFirst();
 
+  let lastPollAt = 0;
   /** One poll of the source, through the `poll-source` job; resolves once it has run. */
   async function poll(provider: string) {
+    // Polls come a minute apart in production; here at most one every 250 ms, inside the providers'
+    // own search limits (HubSpot: 5 searches a second), which the emulators enforce.
+    const wait = lastPollAt + 250 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lastPollAt = Date.now();
     const before = (await cursorOf(provider))?.last_polled_at?.getTime() ?? 0;
     await world.app.thread.services.jobs.send('poll-source', { teamId: teamId(), provider, force: true });
     return world.app.until(

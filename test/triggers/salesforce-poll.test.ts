@@ -34,6 +34,9 @@ beforeAll(async () => {
   salesforce = world.emulators.byId.salesforce as SalesforceEmulator;
   await connectVia(world.app, salesforce, 'salesforce');
   await handoffSetUp(world);
+  // What the README asks a Salesforce admin to add, so Thread can write the onboarding back.
+  salesforce.opportunityCustomFields.set('Thread_Onboarding_Stage__c', 'string');
+  salesforce.opportunityCustomFields.set('Thread_CSM__c', 'string');
   // Closed Won a month before Thread watched this org.
   addOpportunity(1, 'Old Won', 'Closed Won');
   salesforce.opportunities.at(-1)!.LastStageChangeDate = sfDateTime(new Date(Date.now() - 30 * 86_400_000));
@@ -57,6 +60,10 @@ describe('Salesforce SOQL poll', () => {
       /^SELECT Id, StageName, LastStageChangeDate, CreatedDate, SystemModstamp FROM Opportunity WHERE SystemModstamp (>=|>) \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ.* ORDER BY SystemModstamp ASC, Id ASC LIMIT 200$/,
     );
     expect(salesforce.queries.some((q) => q.includes('CurrencyIsoCode'))).toBe(false);
+    // …and the onboarding written back to the opportunity, once.
+    const opp = salesforce.opportunities.find((o) => o.Id === oppId(2))!;
+    expect(opp.Thread_Onboarding_Stage__c).toBe('onboarding');
+    expect(opp.Thread_CSM__c).toBeTruthy();
 
     const [account] = await t.accountsOf('salesforce', oppId(2));
     expect(account).toMatchObject({

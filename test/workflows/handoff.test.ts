@@ -120,6 +120,7 @@ describe('handoff from a HubSpot deal entering closedwon', () => {
       ['ae-handoff', 'done'],
       ['handoff-email', 'done'],
       ['deliver', 'done'],
+      ['write-back', 'done'],
     ]);
 
     // HubSpot retries the same delivery; the deal's stage is set to closedwon again (a new event) and

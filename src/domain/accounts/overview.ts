@@ -4,7 +4,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
-import type { AccountLine, AccountView } from '../../views/messages/accounts.js';
+import type { AccountLine, AccountView, LastRunView } from '../../views/messages/accounts.js';
 import { customerChannelOf } from '../channels/overview.js';
 
 /** The views' own shapes: the domain fills them, so there is one definition of what is shown. */
@@ -99,6 +99,7 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
       'a.ae_email',
       't.name as template_name',
       'a.template_version',
+      'a.crm_follow_note',
     ])
     .where('a.id', '=', summary.id)
     .executeTakeFirstOrThrow();
@@ -109,6 +110,7 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
     .orderBy('position')
     .execute();
   const { id: _id, ...rest } = summary;
+  const run = await lastRunOf(db, summary.id);
   return {
     ...rest,
     source: account.source,
@@ -124,5 +126,32 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
         : null,
     milestones,
     ...(await customerChannelOf(db, summary.id)),
+    lastRun: run ?? null,
+    crmNote: account.crm_follow_note,
   };
+}
+
+/** The account's latest run, with the step that failed (or whose last attempt failed) and why. */
+export async function lastRunOf(db: Kysely<DB>, accountId: string): Promise<LastRunView | undefined> {
+  const run = await db
+    .selectFrom('workflow_runs')
+    .select(['status', 'steps', 'updated_at'])
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!run) return undefined;
+  return { status: run.status, at: run.updated_at, ...failedStepOf(run) };
+}
+
+/** The failed step of a run (a failed run's last, a running run's failed attempt); none when all went well. */
+export function failedStepOf(run: { status: string; steps: unknown[] }): {
+  failedStep?: string;
+  reason?: string;
+} {
+  if (run.status === 'completed') return {};
+  const failed = (run.steps as { name: string; status: string; error: string | null }[]).find(
+    (s) => s.status === 'failed',
+  );
+  return failed ? { failedStep: failed.name, reason: failed.error ?? undefined } : {};
 }

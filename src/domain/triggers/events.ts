@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import type { TriggerEvent } from '../../providers/types.js';
+import { followCrmChange } from '../workflows/follow-crm.js';
 import { startHandoff } from '../workflows/handoff.js';
 
 export type { TriggerEvent };
@@ -110,7 +111,11 @@ export async function onTriggerEvent(
   services: Services,
   input: { teamId: string; provider: string; event: TriggerEvent },
 ): Promise<void> {
-  const outcome = await startHandoff(services, input);
+  const { event } = input;
+  const outcome =
+    event.kind === 'owned_field_changed'
+      ? await followCrmChange(services, { teamId: input.teamId, source: input.provider, ...event })
+      : await startHandoff(services, input);
   services.logger.info(
     { team: input.teamId, provider: input.provider, ...input.event, outcome },
     'trigger event',

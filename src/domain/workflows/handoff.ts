@@ -22,6 +22,7 @@ import { type EmailContext, sendHandoffEmail } from './handoff-email.js';
 import { advanceRun, type Run, type RunOutcome, type Step, StepFailure } from './runs.js';
 import { dealSourceOptions, handoffStageFor, workflowSettings } from './settings.js';
 import { RUN_STEP_JOB, withStepConnection } from './waiting.js';
+import { writeBackAccount } from './write-back.js';
 
 export const HANDOFF_STEP_JOB = RUN_STEP_JOB;
 
@@ -170,6 +171,14 @@ function handoffSteps(services: Services, options: { lastTry: boolean }): Step<H
     {
       name: 'deliver',
       run: async (run) => ({ posted: await queueHandoffPosts(services, run.id, run.teamId, run.context) }),
+    },
+    {
+      // The onboarding stage and CSM onto the deal: one idempotent PATCH, so a retry doubles nothing.
+      name: 'write-back',
+      run: async ({ teamId, context }) => {
+        await writeBackAccount(services, teamId, accountOf(context));
+        return {};
+      },
     },
   ];
 }

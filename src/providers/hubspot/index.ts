@@ -7,7 +7,9 @@ import type { ProviderDefinition } from '../types.js';
 import { hubspotClient } from './client.js';
 import { hubspotDeals } from './deals.js';
 import { classifyHubSpotError } from './errors.js';
+import { hubspotCatalog } from './pipelines.js';
 import { pollHubSpotDeals } from './poll.js';
+import { hubspotWriteBack } from './write-back.js';
 
 export const hubspot: ProviderDefinition = {
   id: 'hubspot',
@@ -31,6 +33,8 @@ export const hubspot: ProviderDefinition = {
       'crm.objects.contacts.read',
       // The deal owner's name and email: the AE the handoff asks for the completed handoff.
       'crm.objects.owners.read',
+      // Creates Thread's own deal properties (thread_onboarding_stage, thread_csm) on first write-back.
+      'crm.schemas.deals.write',
       'oauth',
     ],
     scopeSeparator: ' ',
@@ -75,4 +79,6 @@ export const hubspot: ProviderDefinition = {
   classifyError: classifyHubSpotError,
 
   deals: { ...hubspotDeals, poll: pollHubSpotDeals },
+  writeBack: hubspotWriteBack,
+  catalog: hubspotCatalog,
 };

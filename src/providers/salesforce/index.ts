@@ -6,6 +6,8 @@ import type { ProviderDefinition } from '../types.js';
 import { salesforceConnection } from './client.js';
 import { salesforceDeals } from './deals.js';
 import { classifySalesforceError } from './errors.js';
+import { salesforceCatalog } from './stages.js';
+import { salesforceWriteBack } from './write-back.js';
 
 const login = (base: string, label: string) => ({
   label,
@@ -75,4 +77,6 @@ export const salesforce: ProviderDefinition = {
   classifyError: classifySalesforceError,
 
   deals: salesforceDeals,
+  writeBack: salesforceWriteBack,
+  catalog: salesforceCatalog,
 };

@@ -5,6 +5,8 @@ import { registerConnectActions } from './connect.js';
 import { registerDisconnectAction } from './disconnect.js';
 import { registerTestAction } from './test.js';
 import { registerViewLogsAction } from './view-logs.js';
+import { registerWorkflowEditActions } from './workflow-edit.js';
+import { registerWorkflowRetryAction } from './workflow-retry.js';
 
 export function registerActions(app: App, services: Services): void {
   registerConnectActions(app, services);
@@ -12,4 +14,6 @@ export function registerActions(app: App, services: Services): void {
   registerDisconnectAction(app, services);
   registerViewLogsAction(app, services);
   registerCompleteHandoffAction(app, services);
+  registerWorkflowEditActions(app, services);
+  registerWorkflowRetryAction(app, services);
 }

@@ -3,9 +3,11 @@ import type { Services } from '../../../app/services.js';
 import { registerBroadcastSubmit } from './broadcast.js';
 import { registerCompleteHandoffSubmit } from './complete-handoff.js';
 import { registerDisconnectConfirm } from './disconnect-confirm.js';
+import { registerWorkflowSettingsSubmit } from './workflow-settings.js';
 
 export function registerViews(app: App, services: Services): void {
   registerDisconnectConfirm(app, services);
   registerBroadcastSubmit(app, services);
   registerCompleteHandoffSubmit(app, services);
+  registerWorkflowSettingsSubmit(app, services);
 }
