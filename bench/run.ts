@@ -10,6 +10,8 @@
  *    sharing PostgreSQL (TEST_DATABASE_URL); latency vs the same calls on a fresh connection.
  * 3. Triggers (bench/triggers.ts): HubSpot webhook → handoff posted p50/p95, and webhook ingest
  *    (events/s in batches of 100) next to a bare signature-verifying handler.
+ * 4. Deliveries (bench/deliveries.ts): 1,000 posts over 50 channels vs the rate limit's theoretical
+ *    minimum, with lost and duplicated counts.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,7 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import { startSlackEmulator } from '../test/emulators/slack.js';
 import { SIGNING_SECRET, startTestApp } from '../test/helpers/app.js';
 import { postSigned, slashCommandBody } from '../test/helpers/slack-requests.js';
+import { benchDeliveries } from './deliveries.js';
 import { benchFootprint } from './footprint.js';
 import { fmt, percentile, runConcurrent } from './load.js';
 import { benchTokenRefresh } from './token-refresh.js';
@@ -77,13 +80,14 @@ export async function benchHelpAck() {
   }
 }
 
-/** `npm run bench` runs everything; `npm run bench -- footprint` (or help, refresh, triggers) one part. */
+/** `npm run bench` runs everything; `npm run bench -- footprint` (or help, refresh, triggers, deliveries) one part. */
 async function main() {
   const only = process.argv[2];
   const footprintOk = !only || only === 'footprint' ? await benchFootprint() : true;
   if (!only || only === 'help') await benchHelpAck();
   if (!only || only === 'refresh') await benchTokenRefresh();
   if (!only || only === 'triggers') await benchTriggers();
+  if (!only || only === 'deliveries') await benchDeliveries();
   if (!footprintOk) throw new Error('footprint: a budget was exceeded (see above)');
 }
 

@@ -116,6 +116,16 @@ const envSchema = z.object({
     z.enum(logLevelNames, { message: `must be one of ${logLevelNames.join(', ')}` }).optional(),
   ),
   NODE_ENV: optionalString,
+  // The token Notion sends once to /webhooks/notion when a webhook subscription is created; it signs events.
+  NOTION_WEBHOOK_VERIFICATION_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .startsWith('secret_', {
+        message:
+          'must be the verification_token Notion sent to <THREAD_PUBLIC_URL>/webhooks/notion (it starts with secret_)',
+      })
+      .optional(),
+  ),
   ...providerShape,
 });
 
@@ -148,6 +158,8 @@ export interface Config {
   logLevel: string;
   pretty: boolean;
   providers: Record<ProviderEnvPrefix, ProviderSettings>;
+  /** Verifies Notion's webhook signatures; without it Notion webhooks are refused (polling still runs). */
+  notionWebhookToken?: string;
 }
 
 export const SLACK_API_DEFAULT = 'https://slack.com/api/';
@@ -241,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     pretty: e.NODE_ENV !== 'production',
     providers,
+    notionWebhookToken: e.NOTION_WEBHOOK_VERIFICATION_TOKEN,
   };
   // Secrets are known to the log scrubber from the moment they are read.
   for (const secret of configSecrets(config)) rememberSecret(secret);
@@ -259,6 +272,7 @@ export function configSecrets(config: Config): string[] {
     ...Object.values(config.providers).map((p) => p.clientSecret),
     config.encryptionKey,
     ...config.previousEncryptionKeys,
+    config.notionWebhookToken,
   ].filter((s): s is string => Boolean(s));
 }
 

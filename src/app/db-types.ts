@@ -132,6 +132,9 @@ export interface DeliveriesTable {
   last_error: string | null;
   slack_ts: string | null;
   delivered_at: NullableTimestamp;
+  not_before: NullableTimestamp;
+  posting_since: NullableTimestamp;
+  claimed_until: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }
@@ -184,11 +187,19 @@ export interface AccountsTable {
   ae_name: string | null;
   csm_user_id: string | null;
   customer_channel_id: string | null;
+  customer_channel_name: string | null;
+  customer_channel_shared: Generated<boolean>;
+  customer_channel_problem: ChannelProblem | null;
+  customer_channel_problem_at: NullableTimestamp;
   stage: ColumnType<AccountStage, AccountStage | undefined, AccountStage>;
   template_id: string | null;
   template_version: number | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+  /** When Thread last wrote stage and CSM to the CRM record (see domain/workflows/write-back). */
+  crm_written_at: NullableTimestamp;
+  /** The last CRM change Thread could not follow, in words (see domain/workflows/follow-crm). */
+  crm_follow_note: string | null;
 }
 
 export interface AccountMilestonesTable {
@@ -237,6 +248,10 @@ export interface WorkflowSettingsTable {
   poll_interval_seconds: Generated<number>;
   handoff_channel_id: string | null;
   enabled: Generated<boolean>;
+  salesforce_stage_field: Generated<string>;
+  salesforce_csm_field: Generated<string>;
+  /** Labels of the chosen ids, saved by the settings modals: see SettingsLabels. */
+  labels: Json;
   updated_by: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
@@ -259,6 +274,91 @@ export interface WorkflowRunsTable {
   waiting_for: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+}
+
+/** What stops Thread posting in a customer channel (see domain/channels/problems). */
+export type ChannelProblem = 'not_in_channel' | 'archived' | 'not_found';
+
+export interface CustomerChannelSettingsTable {
+  team_id: string;
+  name_rule: Generated<string>;
+  silent_days: Generated<number>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface EngagementEventsTable {
+  id: Generated<string>;
+  team_id: string;
+  account_id: string;
+  channel_id: string;
+  kind: 'reaction' | 'reply';
+  item_key: string;
+  message_ts: string;
+  user_id: string;
+  reaction: string | null;
+  active: Generated<boolean>;
+  event_ts: string;
+  occurred_at: Timestamp;
+}
+
+export interface BroadcastsTable {
+  id: Generated<string>;
+  team_id: string;
+  sender_user_id: string;
+  message: string;
+  stages: string[] | null;
+  total: number;
+  report_channel: string | null;
+  report_ts: string | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+/** One per (team, polled source): where its poll stands (see domain/triggers/poll.ts). */
+export interface TriggerPollCursorsTable {
+  team_id: string;
+  provider: string;
+  baseline_at: Generated<Date>;
+  cursor: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  sweeping: Generated<boolean>;
+  last_polled_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  consecutive_failures: Generated<number>;
+}
+
+/** The last stage a poll (or a re-read) saw a record in: how an entry is told from a later edit. */
+export interface TriggerSeenStagesTable {
+  team_id: string;
+  provider: string;
+  external_id: string;
+  stage: string | null;
+  seen_at: Generated<Date>;
+}
+
+/** The AE's completed handoff form, one per run (see domain/workflows/ae-handoff). */
+export interface AeHandoffsTable {
+  run_id: string;
+  team_id: string;
+  account_id: string | null;
+  submitted_by: string;
+  goals: string;
+  stakeholders: Generated<string>;
+  risks: Generated<string>;
+  notes: Generated<string>;
+  submitted_at: Generated<Date>;
+}
+
+/** The handoff email's at-most-once marker, one per run (see domain/workflows/handoff-email). */
+export interface HandoffEmailsTable {
+  run_id: string;
+  team_id: string;
+  provider: string;
+  status: 'sending' | 'sent';
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 /** Per team and calendar provider: where incremental sync stands (see domain/meetings). */
@@ -305,6 +405,9 @@ export interface MeetingSettingsTable {
 }
 
 export interface DB {
+  calendar_cursors: CalendarCursorsTable;
+  meetings: MeetingsTable;
+  meeting_settings: MeetingSettingsTable;
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
   slack_request_ids: SlackRequestIdsTable;
@@ -323,9 +426,13 @@ export interface DB {
   crm_owner_csm_map: CrmOwnerCsmMapTable;
   workflow_settings: WorkflowSettingsTable;
   workflow_runs: WorkflowRunsTable;
-  calendar_cursors: CalendarCursorsTable;
-  meetings: MeetingsTable;
-  meeting_settings: MeetingSettingsTable;
+  customer_channel_settings: CustomerChannelSettingsTable;
+  engagement_events: EngagementEventsTable;
+  broadcasts: BroadcastsTable;
+  trigger_poll_cursors: TriggerPollCursorsTable;
+  trigger_seen_stages: TriggerSeenStagesTable;
+  ae_handoffs: AeHandoffsTable;
+  handoff_emails: HandoffEmailsTable;
 }
 
 export type Connection = Selectable<ConnectionsTable>;
@@ -333,4 +440,5 @@ export type NewConnection = Insertable<ConnectionsTable>;
 export type ConnectionUpdate = Updateable<ConnectionsTable>;
 export type IntegrationLog = Selectable<IntegrationLogsTable>;
 export type Account = Selectable<AccountsTable>;
+export type Delivery = Selectable<DeliveriesTable>;
 export type Meeting = Selectable<MeetingsTable>;

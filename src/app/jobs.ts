@@ -33,6 +33,10 @@ export interface JobSpec<S, T extends object = object> {
   retryDelaySeconds?: number;
   /** How long one run may take before pg-boss fails it. */
   expireInSeconds?: number;
+  /** Jobs of this queue run at once in one process (default 1). */
+  workers?: number;
+  /** How often an idle worker of this queue looks for due work (default: the runner's setting). */
+  pollingIntervalSeconds?: number;
   run(services: S, data: T, meta: JobMeta): Promise<unknown>;
 }
 
@@ -45,8 +49,8 @@ export interface SendOptions {
 /** What the rest of Thread sees of the queue: it sends jobs; only this file knows pg-boss. */
 export interface JobQueue {
   send(name: string, data?: object, options?: SendOptions): Promise<string | null>;
-  /** Many jobs of one queue in one statement (all or none), each due now: a webhook batch's events. */
-  sendMany(name: string, items: readonly object[]): Promise<void>;
+  /** Many jobs of one queue in one statement (all or none): a webhook batch's events, a broadcast. */
+  sendMany(name: string, jobs: readonly { data: object; startAfter?: Date }[]): Promise<void>;
 }
 
 export interface JobRunner extends JobQueue {
@@ -87,6 +91,9 @@ export async function startJobs<S>(
       : {}),
     // Keep finished jobs a week for inspection, then let pg-boss's maintenance delete them.
     deleteAfterDays: 7,
+    // Maintenance is also what retries the jobs of a process that died mid-job (they expire): every 15 s
+    // (once across instances) instead of every 2 minutes, so a restart picks them up soon.
+    maintenanceIntervalSeconds: 15,
   });
   // pg-boss's errors (its clock and maintenance; failed polls it swallows) point at the database.
   boss.on('error', (err) => {
@@ -96,7 +103,7 @@ export async function startJobs<S>(
   await boss.start();
 
   // The worker of each queue this process works, so a job sent here can wake it at once (below).
-  const workers = new Map<string, string>();
+  const workers = new Map<string, string[]>();
   for (const spec of specs) {
     await boss.createQueue(spec.name, {
       name: spec.name,
@@ -110,32 +117,77 @@ export async function startJobs<S>(
       else await boss.unschedule(spec.name);
     }
     if (options.work === false) continue;
-    const workerId = await boss.work<object>(
-      spec.name,
-      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
-      async ([job]) => {
-        if (!job) return;
-        const meta = { id: job.id, attempt: job.retryCount + 1 };
-        const started = Date.now();
-        try {
-          const result = await spec.run(services, job.data as never, meta);
-          logger.info(
-            { job: spec.name, jobId: job.id, attempt: meta.attempt, ms: Date.now() - started, result },
-            'job done',
-          );
-          return result;
-        } catch (err) {
-          const retry = job.retryCount < job.retryLimit;
-          logger.error(
-            { err, job: spec.name, jobId: job.id, attempt: meta.attempt, willRetry: retry },
-            retry ? 'job failed; it will be retried' : 'job failed for good (retries used up)',
-          );
-          throw err;
-        }
-      },
-    );
-    workers.set(spec.name, workerId);
+    const handler = async ([job]: PgBoss.JobWithMetadata<object>[]) => {
+      if (!job) return;
+      const meta = { id: job.id, attempt: job.retryCount + 1 };
+      const started = Date.now();
+      try {
+        const result = await spec.run(services, job.data as never, meta);
+        logger.info(
+          { job: spec.name, jobId: job.id, attempt: meta.attempt, ms: Date.now() - started, result },
+          'job done',
+        );
+        return result;
+      } catch (err) {
+        const retry = job.retryCount < job.retryLimit;
+        logger.error(
+          { err, job: spec.name, jobId: job.id, attempt: meta.attempt, willRetry: retry },
+          retry ? 'job failed; it will be retried' : 'job failed for good (retries used up)',
+        );
+        throw err;
+      }
+    };
+    const polling = spec.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2;
+    const ids: string[] = [];
+    for (let i = 0; i < (spec.workers ?? 1); i++) {
+      let self = '';
+      self = await boss.work<object>(
+        spec.name,
+        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: polling },
+        async (jobs) => {
+          try {
+            return await handler(jobs);
+          } finally {
+            // pg-boss waits out the polling interval after every fetch, even one that found a job: a
+            // worker would run one job per interval with a backlog waiting. Having found one, it looks
+            // again at once; only an empty fetch makes it wait.
+            if (jobs.length) boss.notifyWorker(self);
+          }
+        },
+      );
+      ids.push(self);
+    }
+    workers.set(spec.name, ids);
   }
+
+  // Waking one idle worker is enough for one job: a worker that finds a job fetches again at once.
+  let turn = 0;
+  const wake = (name: string, all = false) => {
+    const ids = workers.get(name) ?? [];
+    if (all) for (const id of ids) boss.notifyWorker(id);
+    else if (ids.length) boss.notifyWorker(ids[turn++ % ids.length]!);
+  };
+  // A job due later wakes this process's workers when it falls due (timers shared per 20 ms), instead of
+  // waiting for their next poll: delivery slots are a second apart, and half a second late on each one
+  // would be felt. Other instances still find the job on their next poll.
+  const timers = new Map<string, NodeJS.Timeout>();
+  const wakeAt = (name: string, at: Date) => {
+    if (!workers.has(name)) return;
+    const due = Math.ceil(at.getTime() / 20) * 20;
+    const key = `${name}:${due}`;
+    if (timers.has(key)) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(key);
+        wake(name, true);
+      },
+      Math.max(0, due - Date.now()),
+    );
+    timer.unref();
+    timers.set(key, timer);
+  };
+  const dueAt = (startAfter: Date | number) =>
+    startAfter instanceof Date ? startAfter : new Date(Date.now() + startAfter * 1000);
 
   return {
     async send(name, data = {}, sendOptions = {}) {
@@ -143,20 +195,28 @@ export async function startJobs<S>(
       // An idle worker looks for work every pollingIntervalSeconds; a chain of jobs (webhook → trigger
       // event → handoff step → delivery) would wait that long at every link. A job due now wakes this
       // process's worker for its queue; other instances still find it on their next poll.
-      const worker = workers.get(name);
-      if (id && worker && !sendOptions.startAfter) boss.notifyWorker(worker);
+      if (id && sendOptions.startAfter === undefined) wake(name);
+      else if (id && sendOptions.startAfter !== undefined) wakeAt(name, dueAt(sendOptions.startAfter));
       return id;
     },
-    async sendMany(name, items) {
-      if (!items.length) return;
-      await boss.insert(items.map((data) => ({ name, data })));
-      const worker = workers.get(name);
-      if (worker) boss.notifyWorker(worker);
+    async sendMany(name, jobs) {
+      if (!jobs.length) return;
+      await boss.insert(
+        jobs.map((j) => ({
+          name,
+          data: j.data,
+          ...(j.startAfter ? { startAfter: j.startAfter.toISOString() } : {}),
+        })),
+      );
+      if (jobs.some((j) => !j.startAfter)) wake(name, true);
+      for (const j of jobs) if (j.startAfter) wakeAt(name, j.startAfter);
     },
     async state(name, id) {
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;
     },
     async stop(timeoutMs = 8000) {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
       // Graceful: stop fetching, wait for running handlers up to the timeout.
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs }).catch(() => {});
     },

@@ -60,7 +60,11 @@ export class PortInUseError extends Error {
 }
 
 /** Clients for queued work (`rateLimits: 'reject'`): a 429 throws with its Retry-After; no retries. */
-const REJECT_RATE_LIMITS = { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+/**
+ * For durable deliveries: a 429 goes back to the job (which reschedules after Retry-After), and a call
+ * gives up within 20 s, inside the delivery's 30 s lease (see domain/deliveries).
+ */
+const REJECT_RATE_LIMITS = { rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 20_000 };
 
 /** How long a graceful stop may take in all, before it closes what is left. */
 const STOP_BUDGET_MS = 9000;

@@ -24,7 +24,7 @@ export type Query = Record<string, string | number | undefined>;
 
 export interface JsonClient {
   get<T>(path: string, query?: Query): Promise<T>;
-  /** POST a JSON body (creating something: a Zoom meeting). */
+  /** A JSON body POSTed (Gong's search endpoints take their filters this way). */
   post<T>(path: string, body: unknown): Promise<T>;
 }
 

@@ -145,12 +145,25 @@ export interface Identity {
  * `stage` is the CRM's stage id (HubSpot `closedwon`, a Salesforce `StageName`) or, for a Notion
  * database, the value of the status property the team chose.
  */
-export interface TriggerEvent {
-  kind: 'deal_stage_changed';
-  externalId: string;
-  stage: string;
-  occurredAt: string;
-}
+export type TriggerEvent =
+  | {
+      kind: 'deal_stage_changed';
+      externalId: string;
+      stage: string;
+      occurredAt: string;
+    }
+  /** Someone changed, in the CRM, a field Thread writes back (see DealWriteBack): the account follows. */
+  | {
+      kind: 'owned_field_changed';
+      externalId: string;
+      field: OwnedField;
+      /** As the CRM holds it: a stage value ('live'), or the CSM as written (an email, a name). */
+      value: string;
+      occurredAt: string;
+    };
+
+/** The account facts Thread owns in a CRM record: it writes them, and follows changes made there. */
+export type OwnedField = 'onboarding_stage' | 'csm';
 
 /**
  * The facts a handoff needs about one deal (a HubSpot deal, a Salesforce opportunity, a Notion row), as
@@ -188,11 +201,159 @@ export interface DealSourceOptions {
   };
 }
 
+/**
+ * A record as one poll saw it, in Thread's words. Times are ISO strings. `stage` is the record's stage
+ * (Notion: the status value), null when it has none.
+ */
+export interface PolledRecord {
+  externalId: string;
+  stage: string | null;
+  /** When the record entered its current stage, when the provider keeps that (HubSpot, Salesforce). */
+  stageEnteredAt?: string | null;
+  createdAt?: string | null;
+  modifiedAt: string;
+  /** In the trash / archived: never starts anything. */
+  archived?: boolean;
+}
+
+/** The provider's position in its change feed, as JSON; only the provider's own poll reads it. */
+export type PollCursor = Record<string, unknown>;
+
+export interface PollInput {
+  /** Null on the first poll of a source. */
+  cursor: PollCursor | null;
+  /** When Thread started watching this source (ISO): records entering before it are history. */
+  baseline: string;
+  /** The stage (Notion: status value) whose entry starts a handoff. */
+  stage: string;
+  /** True while the source is still recording what already sits in the stage (see `PollPage.sweeping`). */
+  sweeping: boolean;
+  options: DealSourceOptions;
+}
+
+export interface PollPage {
+  records: PolledRecord[];
+  /** Where the next poll starts. Stored only after this page's records are recorded. */
+  cursor: PollCursor;
+  /**
+   * For sources without a stage-entry time (Notion): true while these records are the baseline sweep
+   * (what sits in the stage already, recorded as seen, never fired); false once changes are read.
+   */
+  sweeping?: boolean;
+}
+
 /** A provider that is a source of deals: what the handoff workflow reads (and later writes) through it. */
 export interface DealSource {
   /** The record's kind in the provider's words, for people: "deal", "opportunity", "row". */
   recordName: string;
   fetchDeal(ctx: ProviderApiContext, externalId: string, options: DealSourceOptions): Promise<DealFacts>;
+  /** One page of records changed since the cursor: exactly one provider request per call. */
+  poll?(ctx: ProviderApiContext, input: PollInput): Promise<PollPage>;
+  /** A source that starts out sweeping (no per-stage entry time): see `PollPage.sweeping`. */
+  sweepsFirst?: boolean;
+  /**
+   * Re-reads one record, for webhooks that carry ids only (Notion): null when the record is not in the
+   * watched source (another database's page). One provider request.
+   */
+  readRecord?(
+    ctx: ProviderApiContext,
+    externalId: string,
+    input: Pick<PollInput, 'stage' | 'options'>,
+  ): Promise<PolledRecord | null>;
+}
+
+/** One recorded sales call, as a call recorder (Gong) reports it. */
+export interface CallFacts {
+  id: string;
+  title: string | null;
+  /** ISO time the call started. */
+  startedAt: string;
+  durationSeconds: number | null;
+  /** The call's page in the recorder's own UI. */
+  url: string | null;
+  participants: { name: string | null; email: string | null }[];
+}
+
+/** Which calls belong to an account: any participant from its domain or among its contacts. */
+export interface CallQuery {
+  domain: string | null;
+  emails: string[];
+  /** ISO times: calls that started in [from, to). */
+  from: string;
+  to: string;
+  /** Most recent first, at most this many. */
+  limit: number;
+}
+
+/** A provider that records sales calls: the handoff reads the account's recent ones through it. */
+export interface CallSource {
+  recentCalls(ctx: ProviderApiContext, query: CallQuery): Promise<CallFacts[]>;
+}
+
+/** An email Thread sends as the connected user. `subject` and names are plain text; `html` is escaped. */
+export interface OutgoingMail {
+  to: { email: string; name: string | null };
+  subject: string;
+  html: string;
+}
+
+/** A provider that sends email as the person who connected it (Outlook, Gmail). */
+export interface MailSender {
+  send(ctx: ProviderApiContext, mail: OutgoingMail): Promise<void>;
+}
+
+/** What Thread writes back to a deal's record: the account's onboarding stage and its CSM. */
+export interface WriteBackValues {
+  /** Thread's stage id: 'new' | 'onboarding' | 'live' | 'closed'. */
+  onboardingStage: string;
+  /** The CSM as people in the CRM know them (their email, else their name); null = no CSM yet. */
+  csm: string | null;
+}
+
+/** Where a team keeps Thread's fields in each source, from its workflow settings. */
+export interface WriteBackOptions {
+  /** Salesforce: the custom fields' API names (they cannot be created through the API). */
+  salesforce?: { stageField: string; csmField: string };
+  /** Notion: the database (data source) and the properties mapped to stage and CSM; unmapped = skipped. */
+  notion?: { databaseId: string; stageProperty?: string; csmProperty?: string };
+}
+
+/**
+ * What a write-back did. Fields Thread needs but cannot create (Salesforce custom fields, Notion
+ * properties) come back as `missing`, not thrown: the connection works, so it must not turn to Error —
+ * the run's step fails with `fix`, which tells an admin exactly what to add.
+ */
+export type WriteBackResult = { written: true } | { written: false; missing: string[]; fix: string };
+
+/** A source Thread writes the account back to: idempotent writes (PATCHes), safe to repeat on retries. */
+export interface DealWriteBack {
+  write(
+    ctx: ProviderApiContext,
+    externalId: string,
+    values: WriteBackValues,
+    options: WriteBackOptions,
+  ): Promise<WriteBackResult>;
+}
+
+/** One choice in a settings modal, listed live from the provider: the id stored, the label shown. */
+export interface CatalogOption {
+  id: string;
+  label: string;
+}
+
+/** The lists a source's settings modal offers, read live through its SDK (see providers/<p>/catalog). */
+export interface SettingsCatalog {
+  /** HubSpot: deal pipelines and their stages. */
+  pipelines?(ctx: ProviderApiContext): Promise<(CatalogOption & { stages: CatalogOption[] })[]>;
+  /** Salesforce: the active values of Opportunity.StageName. */
+  stages?(ctx: ProviderApiContext): Promise<CatalogOption[]>;
+  /** Notion: the databases (data sources) shared with Thread. */
+  databases?(ctx: ProviderApiContext): Promise<CatalogOption[]>;
+  /** Notion: one database's properties, with their type and, for status/select, their options. */
+  properties?(
+    ctx: ProviderApiContext,
+    databaseId: string,
+  ): Promise<(CatalogOption & { type: string; options: CatalogOption[] })[]>;
 }
 
 /**
@@ -285,4 +446,12 @@ export interface ProviderDefinition extends ProviderInfo {
   calendar?: CalendarSource;
   /** Video meetings (join links) for scheduled events. */
   meetings?: MeetingSource;
+  /** Recorded sales calls: the handoff's call context. */
+  calls?: CallSource;
+  /** Email sent as the connected user: the handoff email to the AE. */
+  mail?: MailSender;
+  /** Writing the account's stage and CSM back to the deal's record. */
+  writeBack?: DealWriteBack;
+  /** The live lists of the workflow settings modal. */
+  catalog?: SettingsCatalog;
 }

@@ -12,6 +12,11 @@ export const ACTIONS = {
   meetingComplete: 'meeting.complete',
   meetingNotes: 'meeting.notes',
   meetingNext: 'meeting.next',
+  completeHandoff: 'handoff.complete',
+  workflowEdit: 'workflow.edit',
+  workflowRetry: 'workflow.retry',
+  /** The Notion database select in its settings modal: choosing one reloads its properties. */
+  workflowNotionDatabase: 'workflow.notion_database',
 } as const;
 
 export const VIEWS = {
@@ -19,4 +24,7 @@ export const VIEWS = {
   logs: 'connector.logs',
   meetingNotes: 'meeting.notes_modal',
   meetingNext: 'meeting.next_modal',
+  broadcast: 'broadcast.compose',
+  completeHandoff: 'handoff.complete_submit',
+  workflowSettings: 'workflow.settings',
 } as const;

@@ -81,6 +81,40 @@ describe('background jobs', () => {
     expect(done[2]! - t0).toBeLessThan(5_000);
   });
 
+  it('a backlog runs back to back, not one job per polling interval', async () => {
+    const done: number[] = [];
+    const count: JobSpec<unknown, { n: number }> = {
+      name: 'backlog',
+      run: async () => {
+        done.push(Date.now());
+      },
+    };
+    const { jobs } = await instance(await freshDatabaseUrl(), [count as JobSpec<unknown, never>], false, 20);
+    await jobs.sendMany(
+      'backlog',
+      Array.from({ length: 20 }, (_, n) => ({ data: { n } })),
+    );
+    await waitUntil(async () => done.length === 20, 'twenty jobs done', 15_000);
+  });
+
+  it('a job due later runs when it falls due, not at the next poll after', async () => {
+    const done: number[] = [];
+    const later: JobSpec<unknown> = {
+      name: 'later',
+      run: async () => {
+        done.push(Date.now());
+      },
+    };
+    const { jobs } = await instance(await freshDatabaseUrl(), [later as JobSpec<unknown, never>], false, 20);
+    const due = Date.now() + 1500;
+    await jobs.send('later', {}, { startAfter: new Date(due) });
+    await jobs.sendMany('later', [{ data: {}, startAfter: new Date(due + 1000) }]);
+    await waitUntil(async () => done.length === 2, 'both jobs done', 10_000);
+    expect(done[0]!).toBeGreaterThanOrEqual(due - 50);
+    expect(done[0]! - due).toBeLessThan(1000);
+    expect(done[1]! - (due + 1000)).toBeLessThan(1000);
+  });
+
   it('two instances share one queue: every job runs exactly once', async () => {
     const url = await freshDatabaseUrl();
     const seen: string[] = [];
@@ -126,6 +160,7 @@ describe('background jobs', () => {
       select name, cron, timezone from pgboss.schedule order by name`.execute(app.thread.services.db);
     expect(rows.rows).toEqual([
       { name: 'calendar-sync', cron: '* * * * *', timezone: 'UTC' },
+      { name: 'poll-sources', cron: '* * * * *', timezone: 'UTC' },
       { name: 'prune', cron: '17 3 * * *', timezone: 'UTC' },
       { name: 'refresh-tokens', cron: '*/5 * * * *', timezone: 'UTC' },
       { name: 'sweep', cron: '*/10 * * * *', timezone: 'UTC' },

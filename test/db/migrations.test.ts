@@ -39,6 +39,8 @@ describe.each(backends())('migrations on $name', (backend) => {
       'account_milestones.due_date',
       'csm_pool.last_assigned_at',
       'crm_owner_csm_map.csm_user_id',
+      'ae_handoffs.goals',
+      'handoff_emails.status',
     ]) {
       expect(have).toContain(needed);
     }

@@ -67,15 +67,94 @@ describe('deliveries', () => {
     expect(calls[0]!.at).toBeGreaterThanOrEqual(started);
   });
 
-  it('paces posts to one channel at about one a second', async () => {
-    const keys = ['pace-1', 'pace-2', 'pace-3', 'pace-4'];
+  it('paces posts to one channel at about one a second: one-second slots, in order, never a 429', async () => {
+    const keys = ['pace-1', 'pace-2', 'pace-3', 'pace-4', 'pace-5'];
     for (const k of keys) await enqueueDelivery(app.thread.services, request(k, 'C0PACED'));
     for (const k of keys) await settled(k);
     const rows = await Promise.all(keys.map(row));
-    expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
-    const times = rows.map((r) => r.delivered_at!.getTime()).sort((a, b) => a - b);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(990);
-    expect(keys.flatMap(postsOf)).toHaveLength(4);
+    expect(rows.map((r) => r.status)).toEqual(keys.map(() => 'delivered'));
+    // Each stored in the channel's next slot, a second after the one before.
+    const slots = rows.map((r) => r.not_before!.getTime());
+    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBe(1000);
+    // Posted in order, no sooner than their slots, and never refused by Slack's limit (one attempt each).
+    const posted = keys.map((k) => postsOf(k)[0]!.at);
+    for (let i = 1; i < posted.length; i++) expect(posted[i]!).toBeGreaterThan(posted[i - 1]!);
+    for (const [i, slot] of slots.entries()) expect(posted[i]!).toBeGreaterThanOrEqual(slot - 50);
+    expect(posted[4]! - posted[0]!).toBeGreaterThanOrEqual(3500);
+    expect(rows.map((r) => r.attempts)).toEqual(keys.map(() => 1));
+    expect(keys.flatMap(postsOf)).toHaveLength(5);
+  });
+
+  it("a post due on its slot still waits when the channel's last post went out late, less than a second ago", async () => {
+    const services = app.thread.services;
+    const db = services.db;
+    // The post before went out late: just now, though its slot was earlier.
+    await db
+      .insertInto('deliveries')
+      .values({
+        team_id: app.teamId,
+        key: 'late-1',
+        channel: 'C0LATE',
+        payload: JSON.stringify({ text: 'handoff late-1' }),
+        status: 'delivered',
+        slack_ts: '1.000001',
+        delivered_at: new Date(),
+        not_before: new Date(Date.now() - 900),
+        updated_at: new Date(),
+      })
+      .execute();
+    const due = await db
+      .insertInto('deliveries')
+      .values({
+        team_id: app.teamId,
+        key: 'late-2',
+        channel: 'C0LATE',
+        payload: JSON.stringify({ text: 'handoff late-2' }),
+        not_before: new Date(Date.now() - 100),
+        updated_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const outcome = await deliver(services, due.id, { lastTry: false });
+    expect(outcome).toMatchObject({ outcome: 'rescheduled', why: 'pacing' });
+    const after = (outcome as { after: Date }).after.getTime();
+    expect(after - Date.now()).toBeGreaterThan(500);
+    expect((await row('late-2')).attempts).toBe(0);
+    await settled('late-2');
+    expect(postsOf('late-2')).toHaveLength(1);
+  });
+
+  it('Slack took the post but the attempt died before recording it: the next attempt finds it, no second post', async () => {
+    const services = app.thread.services;
+    const db = services.db;
+    const { sql } = await import('kysely');
+    // The attempt's last write fails, as a process killed right after Slack's answer would never make it.
+    await sql`create or replace function lose_record() returns trigger language plpgsql as
+      $$ begin if new.key = 'crash' and new.status = 'delivered' then raise exception 'lost'; end if;
+      return new; end $$`.execute(db);
+    await sql`create trigger lose_record before update on deliveries
+      for each row execute function lose_record()`.execute(db);
+    try {
+      await enqueueDelivery(services, request('crash', 'C0CRASH'));
+      await app.until(() => postsOf('crash').length === 1, 'the post at Slack', 5_000);
+      // …and its last write refused.
+      await new Promise((res) => setTimeout(res, 1000));
+    } finally {
+      await sql`drop trigger lose_record on deliveries`.execute(db);
+    }
+    const r0 = await row('crash');
+    expect(r0.status).toBe('pending');
+    expect(r0.posting_since).not.toBeNull();
+    // The dead attempt's lease runs out.
+    await db.updateTable('deliveries').set({ claimed_until: null }).where('id', '=', r0.id).execute();
+    expect(await deliver(services, r0.id, { lastTry: false })).toMatchObject({
+      outcome: 'delivered',
+      found: true,
+    });
+    const r = await row('crash');
+    expect(r.status).toBe('delivered');
+    expect(app.slack.messages.get('C0CRASH')?.map((m) => m.ts)).toEqual([r.slack_ts]);
+    expect(postsOf('crash')).toHaveLength(1);
   });
 
   it('channel_not_found: failed at once with a plain reason, never retried', async () => {

@@ -14,7 +14,13 @@
  *   app's grant is gone (the next consent is a first one again).
  * - workspace/calendar/api/guides/quota: 600 requests per minute per user per project, a sliding window;
  *   over it, 403 or 429 `usageLimits` (`rateLimitExceeded`).
+ * - gmail/api/reference/rest/v1/users.messages/send and gmail/api/guides/sending: `POST
+ *   /gmail/v1/users/{userId}/messages/send` (scope gmail.send, or a wider Gmail one), body
+ *   `{raw}` — the RFC 2822 message, base64url; answer `{id, threadId, labelIds: ['SENT']}`. A message
+ *   without a recipient is a 400 "Recipient address required"; an unreadable `raw` a 400 "Invalid
+ *   value for ByteString".
  */
+import { randomBytes } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import { startOAuthEmulator } from './oauth-provider.js';
 import { type ProviderEmulator, tooManyRequests, withProviderExtras } from './provider-emulator.js';
@@ -53,7 +59,49 @@ export function googleApiError(code: number, message = `HTTP ${code}`): unknown 
   return { error: { code, message, status, errors: [{ message, domain: 'global', reason }] } };
 }
 
+/** A message Gmail accepted: its headers as parsed (one entry per header line) and its decoded body. */
+export interface GmailSentMessage {
+  headers: [name: string, value: string][];
+  body: string;
+}
+
+const GMAIL_SEND_SCOPES = ['gmail.send', 'gmail.compose', 'gmail.modify'].map((s) => AUTH + s);
+
+/** POST /gmail/v1/users/me/messages/send: `raw` decoded and parsed the way a mail server would. */
+function gmailSend(body: Record<string, unknown>, sent: GmailSentMessage[]): EmulatorResponse {
+  const raw = body.raw;
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9_-]+={0,2}$/.test(raw))
+    return { status: 400, json: googleApiError(400, 'Invalid value for ByteString') };
+  const text = Buffer.from(raw, 'base64url').toString('utf8');
+  const split = text.indexOf('\r\n\r\n');
+  const head = split === -1 ? text : text.slice(0, split);
+  const headers: [string, string][] = [];
+  // A bare CR or LF ends a header line too, as mail servers read it: an injected one shows up here.
+  for (const line of head.split(/\r\n|\n|\r/)) {
+    if (/^[ \t]/.test(line) && headers.length) headers[headers.length - 1]![1] += line;
+    else {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+    }
+  }
+  const to = headers.filter(([n]) => n.toLowerCase() === 'to').map(([, v]) => v);
+  if (!to.length || !to.every((v) => /[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>?$/.test(v)))
+    return { status: 400, json: googleApiError(400, 'Recipient address required') };
+  const encoded = headers.some(
+    ([n, v]) => n.toLowerCase() === 'content-transfer-encoding' && /base64/i.test(v),
+  );
+  const rest = split === -1 ? '' : text.slice(split + 4);
+  sent.push({
+    headers,
+    body: encoded ? Buffer.from(rest.replace(/\s+/g, ''), 'base64').toString('utf8') : rest,
+  });
+  const id = randomBytes(8).toString('hex');
+  return { json: { id, threadId: id, labelIds: ['SENT'] } };
+}
+
 export interface GoogleEmulator extends ProviderEmulator {
+  /** Every message Gmail accepted through messages.send. */
+  sentMail: GmailSentMessage[];
   user: { sub: string; email: string };
   /** The primary calendar (events.list / insert, incremental sync): tests add, move and delete events. */
   calendar: GoogleCalendar;
@@ -68,6 +116,7 @@ const CALENDAR_SCOPES = [
 
 export async function startGoogleEmulator(): Promise<GoogleEmulator> {
   const user = { sub: '108234567890123456789', email: 'ada@acme.example' };
+  const sentMail: GmailSentMessage[] = [];
   const hour = 3600_000;
   const at = (h: number) => new Date(Date.now() + h * hour).toISOString();
   const calendar = new GoogleCalendar();
@@ -152,6 +201,15 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
           };
         return { json: { sub: user.sub, email: user.email, email_verified: true } };
       }
+      if (req.method === 'POST' && req.path === '/gmail/v1/users/me/messages/send') {
+        if (!token) return unauthenticated();
+        if (!token.scopes.some((s) => GMAIL_SEND_SCOPES.includes(s)))
+          return {
+            status: 403,
+            json: googleApiError(403, 'Request had insufficient authentication scopes.'),
+          };
+        return gmailSend(req.body, sentMail);
+      }
       if (req.path === '/calendar/v3/calendars/primary/events') {
         if (!token) return unauthenticated();
         return calendar.route(req, token.scopes);
@@ -165,7 +223,7 @@ export async function startGoogleEmulator(): Promise<GoogleEmulator> {
     apiPath: '/',
     errorBody: googleApiError,
   });
-  return Object.assign(emulator, { user, calendar });
+  return Object.assign(emulator, { user, calendar, sentMail });
 }
 
 // ---- Google Calendar: events.list (full and incremental sync) and events.insert ----------------------

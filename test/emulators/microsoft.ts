@@ -18,6 +18,10 @@
  * - graph/throttling-limits ("Outlook service limits"): 10,000 requests per 10 minutes per app per
  *   mailbox; 429 with Retry-After.
  * - No revocation endpoint for an app's tokens (only `POST /me/revokeSignInSessions`).
+ * - graph/api/user-sendmail: `POST /me/sendMail`, delegated `Mail.Send`, JSON `{message, saveToSentItems}`;
+ *   "If successful, this method returns 202 Accepted response code" with no body; a message without a
+ *   valid recipient is a 400 `ErrorInvalidRecipients`; a body that is not the JSON shape is a 400
+ *   `RequestBodyRead`.
  */
 import { randomUUID } from 'node:crypto';
 import { type EmulatorRequest, type EmulatorResponse, serve } from './http.js';
@@ -94,6 +98,67 @@ export interface MicrosoftEmulator extends ProviderEmulator {
   tenant: { id: string; displayName: string };
   /** The user's calendar (calendarView, its delta rounds, event creation): tests add, move and delete. */
   calendar: GraphCalendar;
+  /** Every message Graph accepted through sendMail, as sent. */
+  sentMail: GraphSentMessage[];
+}
+
+export interface GraphSentMessage {
+  subject: string;
+  contentType: string;
+  content: string;
+  to: { address: string; name?: string }[];
+  saveToSentItems: boolean;
+}
+
+/** POST /v1.0/me/sendMail: the message's shape checked as Graph checks it; 202 and nothing else. */
+function sendMail(req: EmulatorRequest, sent: GraphSentMessage[]): EmulatorResponse {
+  if (!String(req.headers['content-type'] ?? '').includes('application/json'))
+    return {
+      status: 415,
+      json: graphError(
+        415,
+        'A supported MIME type could not be found that matches the content type of the response.',
+        'UnsupportedMediaType',
+      ),
+    };
+  const body = req.body as {
+    message?: {
+      subject?: unknown;
+      body?: { contentType?: unknown; content?: unknown };
+      toRecipients?: { emailAddress?: { address?: unknown; name?: unknown } }[];
+    };
+    saveToSentItems?: unknown;
+  };
+  const m = body.message;
+  if (!m || typeof m !== 'object')
+    return { status: 400, json: graphError(400, 'Empty Payload. JSON content expected.', 'RequestBodyRead') };
+  const to = Array.isArray(m.toRecipients) ? m.toRecipients : [];
+  const plain = /^[^\s<>()",;:\\@]+@[^\s<>()",;:\\@]+\.[^\s<>()",;:\\@]+$/;
+  if (
+    !to.length ||
+    to.some((r) => typeof r.emailAddress?.address !== 'string' || !plain.test(r.emailAddress.address))
+  )
+    return {
+      status: 400,
+      json: graphError(400, 'At least one recipient is not valid.', 'ErrorInvalidRecipients'),
+    };
+  const contentType = String(m.body?.contentType ?? 'text');
+  if (!['text', 'html'].includes(contentType.toLowerCase()))
+    return {
+      status: 400,
+      json: graphError(400, `Requested value '${contentType}' was not found.`, 'RequestBodyRead'),
+    };
+  sent.push({
+    subject: String(m.subject ?? ''),
+    contentType,
+    content: String(m.body?.content ?? ''),
+    to: to.map((r) => ({
+      address: String(r.emailAddress!.address),
+      ...(typeof r.emailAddress?.name === 'string' ? { name: r.emailAddress.name } : {}),
+    })),
+    saveToSentItems: body.saveToSentItems !== false,
+  });
+  return { status: 202 };
 }
 
 export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
@@ -112,6 +177,7 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
   calendar.put({ id: 'AAMkAD2', subject: 'Fabrikam onboarding', start: at(50), end: at(51) });
   calendar.put({ id: 'AAMkAD3', subject: 'Next month', start: at(24 * 30), end: at(24 * 30 + 1) });
 
+  const sentMail: GraphSentMessage[] = [];
   const graph = (req: EmulatorRequest, token: TokenRecord | undefined): EmulatorResponse => {
     if (!token)
       return { status: 401, json: graphError(401, 'Lifetime validation failed, the token is expired.') };
@@ -125,6 +191,8 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
         return denied;
       return calendar.route(req, graphBase);
     }
+    if (req.method === 'POST' && req.path === '/v1.0/me/sendMail')
+      return has('mail.send') ? sendMail(req, sentMail) : denied;
     if (req.method !== 'GET')
       return { status: 405, json: graphError(405, 'Method not allowed', 'Request_BadRequest') };
     if (req.path === '/v1.0/me')
@@ -230,6 +298,7 @@ export async function startMicrosoftEmulator(): Promise<MicrosoftEmulator> {
     user,
     tenant,
     calendar,
+    sentMail,
     async close() {
       await Promise.all([graphServer.close(), closeOAuth()]);
     },

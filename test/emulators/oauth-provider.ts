@@ -115,10 +115,15 @@ export interface ApiContext {
   base: string;
 }
 
-export type Fault =
+export type Fault = (
   | { status: number; body?: unknown; retryAfter?: number; text?: string }
   | { delayMs: number }
-  | { garbage: true };
+  | { garbage: true }
+) & {
+  /** Only a request to a path starting with this takes the fault (others pass it by): aims a fault at
+   * one call when the app makes others at the same time (a poll while a handoff writes back). */
+  path?: string;
+};
 
 export interface OAuthEmulator extends RunningServer {
   /** Where authorize, token and (when the provider has one) revoke live on this server. */
@@ -298,9 +303,13 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
     return type.includes('application/x-www-form-urlencoded') ? req.body : {};
   }
 
-  async function applyFault(where: 'token' | 'api' | 'revoke'): Promise<EmulatorResponse | undefined> {
-    const f = faults[where].shift();
-    if (!f) return undefined;
+  async function applyFault(
+    where: 'token' | 'api' | 'revoke',
+    path?: string,
+  ): Promise<EmulatorResponse | undefined> {
+    const i = faults[where].findIndex((x) => !x.path || (path ?? '').startsWith(x.path));
+    if (i === -1) return undefined;
+    const f = faults[where].splice(i, 1)[0]!;
     if ('delayMs' in f) {
       await new Promise((r) => setTimeout(r, f.delayMs));
       return undefined;
@@ -475,7 +484,7 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
     if (rules && (req.path === rules.path || req.path.startsWith(`${rules.path}/`)))
       return revoke(req, rules);
 
-    const fault = await applyFault('api');
+    const fault = await applyFault('api', req.path);
     if (fault) return fault;
     const bearer = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
     let live = access.get(bearer);

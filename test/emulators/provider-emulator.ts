@@ -10,6 +10,8 @@ export interface FaultOptions {
   /** Seconds, sent as Retry-After. */
   retryAfter?: number;
   message?: string;
+  /** Only requests to this path (prefix) take the fault. */
+  path?: string;
 }
 
 /** The provider's error body for an HTTP status (and optional message). */
@@ -62,6 +64,7 @@ export function withProviderExtras<E extends OAuthEmulator>(
     status,
     body: errorBody(status, options.message),
     ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}),
+    ...(options.path ? { path: options.path } : {}),
   });
   return Object.assign(core, { env, fault });
 }

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type EmulatorRequest, type EmulatorResponse, type RunningServer, serve } from './http.js';
 import { issuedSecret } from './issued-secrets.js';
+import { type ChannelsEmulation, channelsEmulation } from './slack-channels.js';
 
 export interface SlackCall {
   method: string;
@@ -26,6 +27,11 @@ export interface SlackUser {
   is_owner?: boolean;
   email?: string;
   tz?: string;
+  /** Customer channels: someone from another workspace (Slack Connect) has their own team id. */
+  team_id?: string;
+  /** Guests: multi-channel (`is_restricted`) and single-channel (`is_ultra_restricted`). */
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
 }
 
 export interface SlackEmulatorOptions {
@@ -37,6 +43,12 @@ export interface SlackEmulatorOptions {
   burst?: number;
   /** App-level token accepted by apps.connections.open (Socket Mode). */
   appToken?: string;
+}
+
+export interface PostedMessage {
+  ts: string;
+  text?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export type SocketEnvelopeType = 'slash_commands' | 'events_api' | 'interactive';
@@ -56,7 +68,13 @@ export interface SlackEmulator extends RunningServer {
   failNext(method: string, error: string | { status: number; retryAfter?: number }): void;
   /** Makes the next call to `method` answer only after `ms`. */
   slowNext(method: string, ms: number): void;
+  /** Messages posted, per channel, oldest first (what conversations.history serves). */
+  messages: Map<string, PostedMessage[]>;
+  /** Holds every chat.postMessage to `channel` until the returned function is called. */
+  holdPosts(channel: string): () => void;
   addUser(user: SlackUser): void;
+  /** Channels known to the emulator (customer channels): conversations.* methods and post refusals. */
+  channels: ChannelsEmulation;
   /** Issues an OAuth code for the install flow (what Slack's consent page would do). */
   issueInstallCode(teamId?: string): string;
   /** Socket Mode: resolves once an app has connected and been greeted. */
@@ -94,10 +112,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const faults = new Map<string, (string | { status: number; retryAfter?: number })[]>();
   const postTimes = new Map<string, number[]>();
   const delays = new Map<string, number>();
+  const messages = new Map<string, PostedMessage[]>();
+  const holds = new Map<string, Promise<void>>();
   const installCodes = new Map<string, string>();
   const tokens = new Map<string, string>([[botToken, teamId]]);
   const burst = options.burst ?? 3;
   let tsCounter = 0;
+  const channelState = channelsEmulation();
   let base = '';
 
   const ok = (extra: Record<string, unknown> = {}): EmulatorResponse => ({ json: { ok: true, ...extra } });
@@ -163,6 +184,19 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
     if (!token || !tokens.has(token)) return fail('invalid_auth');
     const team = tokens.get(token)!;
+    const held = method === 'chat.postMessage' ? holds.get(String(args.channel)) : undefined;
+    if (held) await held;
+    return api(method, args, team, token);
+  };
+
+  const api = (
+    method: string,
+    args: Record<string, unknown>,
+    team: string,
+    token: string,
+  ): EmulatorResponse => {
+    const channelAnswer = channelState.handle(method, args, (id) => users.has(id));
+    if (channelAnswer) return { json: channelAnswer };
 
     switch (method) {
       case 'auth.test':
@@ -174,7 +208,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
           url: 'https://acme.slack.com/',
         });
       case 'chat.postMessage': {
-        const problem = checkMessage(args);
+        const problem = checkMessage(args) ?? channelState.postProblem(String(args.channel));
         if (problem) return fail(problem);
         const channel = String(args.channel ?? '');
         const now = Date.now();
@@ -185,7 +219,48 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         }
         recent.push(now);
         postTimes.set(channel, recent);
-        return ok({ channel, ts: nextTs(), message: { text: args.text } });
+        // Message metadata (https://docs.slack.dev/messaging/message-metadata): an `event_type` and an
+        // `event_payload` object, both required when metadata is given.
+        let metadata: PostedMessage['metadata'];
+        if (args.metadata !== undefined) {
+          const m = (typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata) as Record<
+            string,
+            unknown
+          >;
+          if (typeof m?.event_type !== 'string' || typeof m.event_payload !== 'object' || !m.event_payload) {
+            return fail('invalid_metadata_format');
+          }
+          metadata = m as PostedMessage['metadata'];
+        }
+        const ts = nextTs();
+        const list = messages.get(channel) ?? [];
+        list.push({ ts, text: args.text, ...(metadata ? { metadata } : {}) });
+        messages.set(channel, list);
+        return ok({ channel, ts, message: { text: args.text } });
+      }
+      case 'conversations.history': {
+        // https://docs.slack.dev/reference/methods/conversations.history: newest first, `oldest`/`latest`
+        // bounds (exclusive by default), `limit` ≤ 999 (default 100), cursor paging through
+        // response_metadata.next_cursor; metadata only with `include_all_metadata`.
+        const channel = String(args.channel ?? '');
+        if (!channel) return fail('channel_not_found');
+        const oldest = Number(args.oldest ?? 0);
+        const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const all = [...(messages.get(channel) ?? [])].reverse().filter((m) => Number(m.ts) > oldest);
+        const start = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString()) : 0;
+        const page = all.slice(start, start + limit).map((m) => {
+          const { metadata, ...rest } = m;
+          return { type: 'message', ...rest, ...(withMetadata && metadata ? { metadata } : {}) };
+        });
+        const more = start + limit < all.length;
+        return ok({
+          messages: page,
+          has_more: more,
+          response_metadata: {
+            next_cursor: more ? Buffer.from(String(start + limit)).toString('base64') : '',
+          },
+        });
       }
       case 'chat.postEphemeral': {
         const problem = checkMessage(args);
@@ -199,6 +274,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       case 'views.open':
       case 'views.update':
       case 'views.push': {
+        if (method === 'views.open' || method === 'views.push') {
+          // docs.slack.dev/reference/methods/views.open: a trigger_id is required and "expires in 3
+          // seconds"; an unknown or stale one is `invalid_trigger_id` / `expired_trigger_id`.
+          const issued = /^trigger\.(\d+)$/.exec(String(args.trigger_id ?? ''));
+          if (!issued) return fail('invalid_trigger_id');
+          if (Date.now() - Number(issued[1]) > 3000) return fail('expired_trigger_id');
+        }
         const view = args.view as Record<string, unknown> | undefined;
         if (!view || typeof view !== 'object') return fail('invalid_arguments');
         const problem = checkView(view, method === 'views.publish' ? 'home' : 'modal');
@@ -211,13 +293,37 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         return ok({
           user: {
             id: u.id,
-            team_id: team,
+            team_id: u.team_id ?? team,
             name: u.name,
             real_name: u.name,
             is_admin: Boolean(u.is_admin),
             is_owner: Boolean(u.is_owner),
+            is_restricted: Boolean(u.is_restricted),
+            is_ultra_restricted: Boolean(u.is_ultra_restricted),
             is_bot: false,
             tz: u.tz ?? 'Europe/Paris',
+            profile: { email: u.email, real_name: u.name, display_name: u.name },
+          },
+        });
+      }
+      case 'users.lookupByEmail': {
+        // docs.slack.dev/reference/methods/users.lookupByEmail: needs users:read.email; an address
+        // nobody in the workspace has is `users_not_found`; the match ignores case.
+        const email = String(args.email ?? '').toLowerCase();
+        if (!email) return fail('invalid_arguments');
+        // People of this workspace only (a Slack Connect partner's users are not found).
+        const u = [...users.values()].find(
+          (x) => x.email?.toLowerCase() === email && (!x.team_id || x.team_id === team),
+        );
+        if (!u) return fail('users_not_found');
+        return ok({
+          user: {
+            id: u.id,
+            team_id: team,
+            name: u.name,
+            real_name: u.name,
+            deleted: false,
+            is_bot: false,
             profile: { email: u.email, real_name: u.name, display_name: u.name },
           },
         });
@@ -324,7 +430,22 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       faults.set(method, [...(faults.get(method) ?? []), error]);
     },
     slowNext: (method, ms) => delays.set(method, ms),
+    messages,
+    holdPosts(channel) {
+      let release = () => {};
+      holds.set(
+        channel,
+        new Promise<void>((r) => {
+          release = () => {
+            holds.delete(channel);
+            r();
+          };
+        }),
+      );
+      return () => release();
+    },
     addUser: (u) => users.set(u.id, u),
+    channels: channelState,
     issueInstallCode,
   };
 }
@@ -363,7 +484,30 @@ export function checkView(view: Record<string, unknown>, expected: 'home' | 'mod
   return undefined;
 }
 
+/**
+ * docs.slack.dev/reference/block-kit/blocks/input-block: `label` (max 2000 characters) and `element` are
+ * required, `hint` max 2000; …/block-elements/plain-text-input-element: `max_length` at most 3000 and an
+ * `initial_value` longer than it is refused.
+ */
+function checkInput(block: Record<string, unknown>): string | undefined {
+  const label = (block.label as { text?: string } | undefined)?.text;
+  if (!label) return 'input block without label';
+  if (label.length > 2000) return 'input label over 2000 characters';
+  if (((block.hint as { text?: string } | undefined)?.text?.length ?? 0) > 2000)
+    return 'input hint over 2000';
+  const el = block.element as Record<string, unknown> | undefined;
+  if (!el?.type) return 'input block without element';
+  if (el.type === 'plain_text_input') {
+    const max = (el.max_length as number | undefined) ?? 3000;
+    if (max > 3000) return 'max_length over 3000';
+    if (typeof el.initial_value === 'string' && el.initial_value.length > max)
+      return 'initial_value longer than max_length';
+  }
+  return undefined;
+}
+
 export function checkBlock(block: Record<string, unknown>): string | undefined {
+  if (block.type === 'input') return checkInput(block);
   const text = block.text as { text?: string } | undefined;
   if (block.type === 'section') {
     if (text?.text !== undefined && text.text.length > LIMITS.sectionText)

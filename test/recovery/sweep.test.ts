@@ -47,13 +47,15 @@ async function delivery(key: string, minutesAgo: number): Promise<void> {
 
 /** A handoff run whose steps are all done but that was never finished (its job vanished). */
 async function orphanRun(key: string, minutesAgo: number, waitingFor?: string): Promise<string> {
-  const done = ['fetch-deal', 'upsert-account', 'apply-template', 'assign-csm', 'deliver'].map((name) => ({
-    name,
-    status: 'done',
-    attempts: 1,
-    error: null,
-    finished_at: new Date().toISOString(),
-  }));
+  const done = ['fetch-deal', 'upsert-account', 'apply-template', 'assign-csm', 'deliver', 'write-back'].map(
+    (name) => ({
+      name,
+      status: 'done',
+      attempts: 1,
+      error: null,
+      finished_at: new Date().toISOString(),
+    }),
+  );
   const row = await app.thread.services.db
     .insertInto('workflow_runs')
     .values({

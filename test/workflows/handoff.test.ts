@@ -116,7 +116,11 @@ describe('handoff from a HubSpot deal entering closedwon', () => {
       ['upsert-account', 'done'],
       ['apply-template', 'done'],
       ['assign-csm', 'done'],
+      ['gong-context', 'done'],
+      ['ae-handoff', 'done'],
+      ['handoff-email', 'done'],
       ['deliver', 'done'],
+      ['write-back', 'done'],
     ]);
 
     // HubSpot retries the same delivery; the deal's stage is set to closedwon again (a new event) and

@@ -4,7 +4,8 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
-import type { AccountLine, AccountView } from '../../views/messages/accounts.js';
+import type { AccountLine, AccountView, LastRunView } from '../../views/messages/accounts.js';
+import { customerChannelOf } from '../channels/overview.js';
 
 /** The views' own shapes: the domain fills them, so there is one definition of what is shown. */
 export type AccountSummary = AccountLine;
@@ -48,15 +49,7 @@ const SHOWN_MATCHES = 10;
  * name contains it. Several matches are listed, never guessed between.
  */
 export async function findAccount(db: Kysely<DB>, teamId: string, typed: string): Promise<AccountLookup> {
-  const wanted = typed.trim().toLowerCase();
-  const exact = await summaries(db, teamId).where(sql`lower(a.name)`, '=', wanted).execute();
-  const matches = exact.length
-    ? exact
-    : await summaries(db, teamId)
-        // strpos, not LIKE: a typed % or _ is a character to find, not a wildcard.
-        .where(sql`strpos(lower(a.name), ${wanted})`, '>', 0)
-        .orderBy(sql`lower(a.name)`)
-        .execute();
+  const matches = await matchAccounts(db, teamId, typed);
   if (!matches.length) return { found: 'none' };
   if (matches.length > 1) {
     return {
@@ -66,6 +59,20 @@ export async function findAccount(db: Kysely<DB>, teamId: string, typed: string)
     };
   }
   return { found: 'one', account: await detail(db, matches[0]!) };
+}
+
+/** The accounts `typed` names, by the rule above (exact name first, else containing it), with their ids. */
+export async function matchAccounts(db: Kysely<DB>, teamId: string, typed: string) {
+  const wanted = typed.trim().toLowerCase();
+  const exact = await summaries(db, teamId).where(sql`lower(a.name)`, '=', wanted).execute();
+  const matches = exact.length
+    ? exact
+    : await summaries(db, teamId)
+        // strpos, not LIKE: a typed % or _ is a character to find, not a wildcard.
+        .where(sql`strpos(lower(a.name), ${wanted})`, '>', 0)
+        .orderBy(sql`lower(a.name)`)
+        .execute();
+  return matches;
 }
 
 /** One account in full by its id (a workflow's account), or undefined when it is gone. */
@@ -92,6 +99,7 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
       'a.ae_email',
       't.name as template_name',
       'a.template_version',
+      'a.crm_follow_note',
     ])
     .where('a.id', '=', summary.id)
     .executeTakeFirstOrThrow();
@@ -102,6 +110,7 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
     .orderBy('position')
     .execute();
   const { id: _id, ...rest } = summary;
+  const run = await lastRunOf(db, summary.id);
   return {
     ...rest,
     source: account.source,
@@ -116,5 +125,33 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
         ? { name: account.template_name, version: account.template_version }
         : null,
     milestones,
+    ...(await customerChannelOf(db, summary.id)),
+    lastRun: run ?? null,
+    crmNote: account.crm_follow_note,
   };
+}
+
+/** The account's latest run, with the step that failed (or whose last attempt failed) and why. */
+export async function lastRunOf(db: Kysely<DB>, accountId: string): Promise<LastRunView | undefined> {
+  const run = await db
+    .selectFrom('workflow_runs')
+    .select(['status', 'steps', 'updated_at'])
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!run) return undefined;
+  return { status: run.status, at: run.updated_at, ...failedStepOf(run) };
+}
+
+/** The failed step of a run (a failed run's last, a running run's failed attempt); none when all went well. */
+export function failedStepOf(run: { status: string; steps: unknown[] }): {
+  failedStep?: string;
+  reason?: string;
+} {
+  if (run.status === 'completed') return {};
+  const failed = (run.steps as { name: string; status: string; error: string | null }[]).find(
+    (s) => s.status === 'failed',
+  );
+  return failed ? { failedStep: failed.name, reason: failed.error ?? undefined } : {};
 }

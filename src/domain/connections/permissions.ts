@@ -1,9 +1,10 @@
 /**
  * Who may connect, reconnect or disconnect: workspace admins and owners (per Slack's users.info), and
- * the team's Thread admins list. Checked on the server for every such action — action values and view
+ * the team's Thread admins list. People from another workspace (Slack Connect) and guests never are. Checked on the server for every such action — action values and view
  * metadata are untrusted input.
  */
 import type { Services } from '../../app/services.js';
+import { isOutsider } from '../channels/people.js';
 
 export async function canManage(services: Services, teamId: string, userId: string): Promise<boolean> {
   const listed = await services.db
@@ -16,7 +17,9 @@ export async function canManage(services: Services, teamId: string, userId: stri
   try {
     const client = await services.slackClient(teamId);
     const info = await client.users.info({ user: userId });
-    return Boolean(info.user?.is_admin || info.user?.is_owner || info.user?.is_primary_owner);
+    // In a Slack Connect channel the customer's own admins are admins — of their workspace, not ours.
+    if (!info.user || isOutsider(info.user, teamId)) return false;
+    return Boolean(info.user.is_admin || info.user.is_owner || info.user.is_primary_owner);
   } catch (err) {
     services.logger.warn({ err, team: teamId }, 'users.info failed; treating the user as not an admin');
     return false;

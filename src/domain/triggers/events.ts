@@ -4,9 +4,11 @@
  *
  * `onTriggerEvent` hands each event to the handoff workflow (domain/workflows).
  */
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import type { TriggerEvent } from '../../providers/types.js';
+import { followCrmChange } from '../workflows/follow-crm.js';
 import { startHandoff } from '../workflows/handoff.js';
 
 export type { TriggerEvent };
@@ -24,14 +26,16 @@ export const TRIGGER_EVENT_RETENTION_DAYS = 30;
 
 /**
  * Stores the events not seen before and returns their row ids; an event already stored (a provider's
- * retry of the same delivery) returns nothing, so it is never queued twice.
+ * retry of the same delivery) returns nothing, so it is never queued twice. `db` may be a transaction
+ * (a poll stores its events and moves its cursor in one).
  */
 export async function recordTriggerEvents(
-  services: Services,
+  services: Pick<Services, 'db'>,
   events: readonly IncomingTriggerEvent[],
+  db: Kysely<DB> = services.db,
 ): Promise<string[]> {
   if (!events.length) return [];
-  const rows = await services.db
+  const rows = await db
     .insertInto('trigger_events')
     .values(
       events.map(({ teamId, provider, eventId, event }) => {
@@ -107,7 +111,11 @@ export async function onTriggerEvent(
   services: Services,
   input: { teamId: string; provider: string; event: TriggerEvent },
 ): Promise<void> {
-  const outcome = await startHandoff(services, input);
+  const { event } = input;
+  const outcome =
+    event.kind === 'owned_field_changed'
+      ? await followCrmChange(services, { teamId: input.teamId, source: input.provider, ...event })
+      : await startHandoff(services, input);
   services.logger.info(
     { team: input.teamId, provider: input.provider, ...input.event, outcome },
     'trigger event',

@@ -2,22 +2,27 @@
  * The sales-to-CS handoff. A deal entering the team's handoff stage starts one run (idempotent by team,
  * source, deal and 'entered:' + stage: the same change seen twice — a webhook retried, or a webhook and
  * a later poll — is one run). The run's steps are done by the `handoff-step` job (see runs.ts):
- * fetch the deal → upsert the account → apply the template → assign a CSM → queue the Slack posts.
+ * fetch the deal → upsert the account → apply the template → assign a CSM → the recent calls (Gong) →
+ * ask the AE in Slack → email the AE → queue the Slack posts.
  */
 
 import type { AccountSource } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { findProviderDefinition } from '../../providers/registry.js';
 import type { DealFacts, TriggerEvent } from '../../providers/types.js';
-import { type HandoffView, handoffDm, handoffPost } from '../../views/messages/handoff.js';
+import { type HandoffView, handoffDm, handoffEmail, handoffPost } from '../../views/messages/handoff.js';
 import { applyTemplate } from '../accounts/apply-template.js';
 import { assignCsm } from '../accounts/assign-csm.js';
 import { accountById } from '../accounts/overview.js';
 import { upsertAccount } from '../accounts/upsert.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
-import { advanceRun, type RunOutcome, type Step, StepFailure } from './runs.js';
+import { type AeContext, askAe } from './ae-handoff.js';
+import { type CallContext, loadCallContext } from './gong-context.js';
+import { type EmailContext, sendHandoffEmail } from './handoff-email.js';
+import { advanceRun, type Run, type RunOutcome, type Step, StepFailure } from './runs.js';
 import { dealSourceOptions, handoffStageFor, workflowSettings } from './settings.js';
 import { RUN_STEP_JOB, withStepConnection } from './waiting.js';
+import { writeBackAccount } from './write-back.js';
 
 export const HANDOFF_STEP_JOB = RUN_STEP_JOB;
 
@@ -32,6 +37,9 @@ export interface HandoffContext {
   deal?: DealFacts;
   accountId?: string;
   csm?: { userId: string } | { none: true; poolSize: number };
+  calls?: CallContext;
+  ae?: AeContext;
+  email?: EmailContext;
   posted?: { channel: string | null; dm: string | null };
 }
 
@@ -77,10 +85,10 @@ export function runHandoffSteps(
   runId: string,
   options: { lastTry: boolean },
 ): Promise<RunOutcome> {
-  return advanceRun<HandoffContext>(services.db, runId, handoffSteps(services), options);
+  return advanceRun<HandoffContext>(services.db, runId, handoffSteps(services, options), options);
 }
 
-function handoffSteps(services: Services): Step<HandoffContext>[] {
+function handoffSteps(services: Services, options: { lastTry: boolean }): Step<HandoffContext>[] {
   const db = services.db;
   return [
     {
@@ -128,8 +136,49 @@ function handoffSteps(services: Services): Step<HandoffContext>[] {
       },
     },
     {
+      // Caught on the last try (recorded in the context, the step done): the handoff never waits on Gong.
+      name: 'gong-context',
+      run: async (run) =>
+        delivered(run)
+          ? {}
+          : { calls: await loadCallContext(services, run.teamId, run.context.deal!, options) },
+    },
+    {
+      name: 'ae-handoff',
+      run: async (run) => {
+        if (delivered(run)) return {};
+        const view = await handoffView(services, run.teamId, run.context);
+        return { ae: await askAe(services, run, run.context.deal!, view) };
+      },
+    },
+    {
+      name: 'handoff-email',
+      run: async (run) => {
+        if (delivered(run)) return {};
+        const view = await handoffView(services, run.teamId, run.context);
+        const { subject, html } = handoffEmail({ ...view, askedInSlack: run.context.ae?.state === 'asked' });
+        const deal = run.context.deal!;
+        return {
+          email: await sendHandoffEmail(services, run, {
+            aeEmail: deal.aeEmail,
+            aeName: deal.ownerName,
+            subject,
+            html,
+          }),
+        };
+      },
+    },
+    {
       name: 'deliver',
       run: async (run) => ({ posted: await queueHandoffPosts(services, run.id, run.teamId, run.context) }),
+    },
+    {
+      // The onboarding stage and CSM onto the deal: one idempotent PATCH, so a retry doubles nothing.
+      name: 'write-back',
+      run: async ({ teamId, context }) => {
+        await writeBackAccount(services, teamId, accountOf(context));
+        return {};
+      },
     },
   ];
 }
@@ -141,19 +190,7 @@ async function queueHandoffPosts(
   teamId: string,
   context: HandoffContext,
 ): Promise<HandoffContext['posted']> {
-  const account = await accountById(services.db, teamId, accountOf(context));
-  if (!account) throw new StepFailure('the account was deleted before the handoff was posted');
-  const view: HandoffView = {
-    dealName: account.name,
-    sourceName: sourceName(context.source),
-    dealId: context.deal?.id ?? '',
-    amount: account.amount,
-    currency: account.currency,
-    closeDate: account.closeDate,
-    ownerId: context.deal?.ownerId ?? null,
-    csm: context.csm ?? { none: true, poolSize: 0 },
-    milestones: account.milestones.map((m) => ({ name: m.name, dueDate: m.dueDate })),
-  };
+  const view = await handoffView(services, teamId, context);
   const { handoffChannelId } = await workflowSettings(services.db, teamId);
   if (handoffChannelId) {
     await enqueueDelivery(services, {
@@ -177,6 +214,44 @@ async function queueHandoffPosts(
     });
   }
   return { channel: handoffChannelId, dm };
+}
+
+/** The handoff as the views show it: the account as stored, the deal's people, what the steps found. */
+async function handoffView(
+  services: Services,
+  teamId: string,
+  context: HandoffContext,
+): Promise<HandoffView> {
+  const account = await accountById(services.db, teamId, accountOf(context));
+  if (!account) throw new StepFailure('the account was deleted before the handoff was posted');
+  const deal = context.deal;
+  return {
+    dealName: account.name,
+    sourceName: sourceName(context.source),
+    dealId: deal?.id ?? '',
+    amount: account.amount,
+    currency: account.currency,
+    closeDate: account.closeDate,
+    ownerId: deal?.ownerId ?? null,
+    csm: context.csm ?? { none: true, poolSize: 0 },
+    milestones: account.milestones.map((m) => ({ name: m.name, dueDate: m.dueDate })),
+    ae: { name: deal?.ownerName ?? null, email: deal?.aeEmail ?? null },
+    companyName: deal?.companyName ?? null,
+    domain: deal?.domain ?? null,
+    contacts: deal?.contacts ?? [],
+    notes: deal?.notes ?? null,
+    ...(context.calls ? { calls: context.calls } : {}),
+    ...(context.ae ? { aeAsk: context.ae } : {}),
+    ...(context.email ? { email: context.email } : {}),
+  };
+}
+
+/**
+ * A run whose handoff already went out before these steps existed (in flight during an upgrade): what
+ * they would add could no longer be posted, and an email days late helps no one — they are skipped.
+ */
+function delivered(run: Run<HandoffContext>): boolean {
+  return run.steps.some((s) => s.name === 'deliver' && s.status === 'done');
 }
 
 function isDealSource(provider: string): provider is AccountSource {

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB, WorkflowRunStatus } from '../../app/db-types.js';
+import type { Services } from '../../app/services.js';
 import { ProviderError } from '../../providers/types.js';
 import { TROUBLESHOOTING } from '../connections/troubleshooting.js';
 
@@ -57,6 +58,13 @@ export function plainReason(err: unknown): string {
 
 /** A failure whose message is already in plain words for people. */
 export class StepFailure extends Error {}
+
+/**
+ * A failure no retry can fix until someone changes a setting in the provider (a Salesforce field to add,
+ * a Notion property to create): the run ends Failed at once with the fix in its reason, and is retried
+ * from App Home once it is done.
+ */
+export class StepNeedsSetup extends StepFailure {}
 
 /**
  * The step cannot go on until someone fixes the team's connection to `provider` (reconnect, grant a
@@ -138,10 +146,11 @@ export async function advanceRun<C extends object>(
         return { outcome: 'waiting', step: step.name, provider: err.provider, reason: err.message };
       }
       const reason = plainReason(err);
+      const final = options.lastTry || err instanceof StepNeedsSetup;
       record(run, { name: step.name, status: 'failed', attempts, error: reason, finished_at: null });
-      if (options.lastTry) run.status = 'failed';
-      await save(db, run, { release: true, reason: options.lastTry ? `${step.name}: ${reason}` : null });
-      return options.lastTry
+      if (final) run.status = 'failed';
+      await save(db, run, { release: true, reason: final ? `${step.name}: ${reason}` : null });
+      return final
         ? { outcome: 'failed', step: step.name, reason }
         : { outcome: 'retrying', step: step.name, reason };
     }
@@ -177,4 +186,87 @@ async function save(
     })
     .where('id', '=', run.id)
     .execute();
+}
+
+export type RetryOutcome = 'retrying' | 'running' | 'completed' | 'not found';
+
+/**
+ * A person's Retry on a failed run (App Home): the failed step's record is cleared (its attempts start
+ * over), the steps that succeeded are kept — so they are never redone — and the run's job is sent again.
+ * A run that is running (its job is still retrying) or completed is left alone and the answer says so.
+ */
+export async function retryRun(
+  services: Pick<Services, 'db' | 'jobs'>,
+  teamId: string,
+  runId: string,
+  jobName: string,
+): Promise<RetryOutcome> {
+  const before = await services.db.transaction().execute(async (trx) => {
+    const run = await trx
+      .selectFrom('workflow_runs')
+      .select(['status', 'steps', 'reason'])
+      .where('id', '=', runId)
+      .where('team_id', '=', teamId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (run?.status !== 'failed') return run;
+    const kept = (run.steps as StepRecord[]).filter((s) => s.status === 'done');
+    await trx
+      .updateTable('workflow_runs')
+      .set({
+        status: 'running',
+        steps: JSON.stringify(kept),
+        reason: null,
+        claimed_until: null,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', runId)
+      .execute();
+    return run;
+  });
+  if (!before) return 'not found';
+  if (before.status !== 'failed') return before.status;
+  try {
+    await services.jobs.send(jobName, { runId }, { singletonKey: runId });
+  } catch (err) {
+    // Without its job the run would say Running forever: it goes back to Failed, as it was.
+    await services.db
+      .updateTable('workflow_runs')
+      .set({ status: 'failed', steps: JSON.stringify(before.steps), reason: before.reason })
+      .where('id', '=', runId)
+      .execute();
+    throw err;
+  }
+  return 'retrying';
+}
+
+export interface RecentRun {
+  id: string;
+  source: string;
+  externalId: string;
+  accountName: string | null;
+  status: WorkflowRunStatus;
+  updatedAt: Date;
+  steps: StepRecord[];
+}
+
+/** The team's latest runs, newest first, with their account's name when they got that far. */
+export async function recentRuns(db: Kysely<DB>, teamId: string, limit: number): Promise<RecentRun[]> {
+  const rows = await db
+    .selectFrom('workflow_runs as r')
+    .leftJoin('accounts as a', 'a.id', 'r.account_id')
+    .select(['r.id', 'r.source', 'r.external_id', 'a.name', 'r.status', 'r.updated_at', 'r.steps'])
+    .where('r.team_id', '=', teamId)
+    .orderBy('r.created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    source: r.source,
+    externalId: r.external_id,
+    accountName: r.name,
+    status: r.status,
+    updatedAt: r.updated_at,
+    steps: r.steps as StepRecord[],
+  }));
 }

@@ -5,9 +5,17 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
-import type { DealSourceOptions } from '../../providers/types.js';
+import type { DealSourceOptions, WriteBackOptions } from '../../providers/types.js';
 
-export type NotionField = 'name' | 'domain' | 'aeEmail' | 'amount' | 'closeDate';
+export type NotionField =
+  | 'name'
+  | 'domain'
+  | 'aeEmail'
+  | 'amount'
+  | 'closeDate'
+  /** Written back, not read: where Thread keeps the account's onboarding stage and CSM in the row. */
+  | 'onboardingStage'
+  | 'csm';
 export type NotionMapping = Partial<Record<NotionField, string>>;
 
 export interface WorkflowSettings {
@@ -27,6 +35,18 @@ export interface WorkflowSettings {
   aeEmail: boolean;
   pollIntervalSeconds: number;
   enabled: boolean;
+  /** Salesforce: the API names of the custom fields Thread writes back to. */
+  salesforceFields: { stageField: string; csmField: string };
+  /** What people call the chosen ids, saved by the settings modals. */
+  labels: SettingsLabels;
+}
+
+/** Labels of chosen ids ("Sales pipeline", "Closed Won", "Customer onboarding"), for App Home. */
+export interface SettingsLabels {
+  hubspotPipeline?: string;
+  hubspotStage?: string;
+  salesforceStage?: string;
+  notionDatabase?: string;
 }
 
 /** HubSpot's internal id of Closed Won in the default pipeline (the migration's default too). */
@@ -34,6 +54,11 @@ export const DEFAULT_HUBSPOT_STAGE = 'closedwon';
 /** Salesforce's StageName in a new org. */
 export const DEFAULT_SALESFORCE_STAGE = 'Closed Won';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 60;
+/** Salesforce: the custom fields' API names the README asks admins to add (the migration's defaults). */
+export const DEFAULT_SALESFORCE_FIELDS = {
+  stageField: 'Thread_Onboarding_Stage__c',
+  csmField: 'Thread_CSM__c',
+};
 
 /** A team without a row has the defaults: a deal entering Closed Won starts a handoff. */
 export async function workflowSettings(db: Kysely<DB>, teamId: string): Promise<WorkflowSettings> {
@@ -57,6 +82,28 @@ export async function workflowSettings(db: Kysely<DB>, teamId: string): Promise<
     aeEmail: row?.ae_email ?? true,
     pollIntervalSeconds: row?.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
     enabled: row?.enabled ?? true,
+    salesforceFields: {
+      stageField: row?.salesforce_stage_field ?? DEFAULT_SALESFORCE_FIELDS.stageField,
+      csmField: row?.salesforce_csm_field ?? DEFAULT_SALESFORCE_FIELDS.csmField,
+    },
+    labels: (row?.labels ?? {}) as SettingsLabels,
+  };
+}
+
+/** Where a team keeps Thread's fields in each source, for the providers' write-back. */
+export function writeBackOptions(settings: WorkflowSettings): WriteBackOptions {
+  const n = settings.notion;
+  return {
+    salesforce: settings.salesforceFields,
+    ...(n.databaseId
+      ? {
+          notion: {
+            databaseId: n.databaseId,
+            ...(n.mapping.onboardingStage ? { stageProperty: n.mapping.onboardingStage } : {}),
+            ...(n.mapping.csm ? { csmProperty: n.mapping.csm } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -97,6 +144,9 @@ export interface WorkflowSettingsChange {
   aeEmail?: boolean;
   pollIntervalSeconds?: number;
   enabled?: boolean;
+  salesforceFields?: { stageField: string; csmField: string };
+  /** Merged into the saved labels: a change names only the labels of what it changes. */
+  labels?: SettingsLabels;
 }
 
 export async function updateWorkflowSettings(
@@ -119,16 +169,25 @@ export async function updateWorkflowSettings(
     ae_email: change.aeEmail,
     poll_interval_seconds: change.pollIntervalSeconds,
     enabled: change.enabled,
+    salesforce_stage_field: change.salesforceFields?.stageField,
+    salesforce_csm_field: change.salesforceFields?.csmField,
   };
   // Only what the change names is written: two people editing different settings never undo each other.
   const set = {
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     updated_by: userId,
   };
+  const labels = change.labels ? JSON.stringify(change.labels) : undefined;
   await db
     .insertInto('workflow_settings')
-    .values({ team_id: teamId, ...set })
-    .onConflict((oc) => oc.column('team_id').doUpdateSet({ ...set, updated_at: sql`now()` }))
+    .values({ team_id: teamId, ...set, ...(labels ? { labels } : {}) })
+    .onConflict((oc) =>
+      oc.column('team_id').doUpdateSet({
+        ...set,
+        ...(labels ? { labels: sql`workflow_settings.labels || ${labels}::jsonb` } : {}),
+        updated_at: sql`now()`,
+      }),
+    )
     .execute();
   return workflowSettings(db, teamId);
 }

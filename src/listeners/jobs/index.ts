@@ -1,10 +1,14 @@
 /** Every background job Thread runs. The app wires them to pg-boss (`src/app/jobs.ts`). */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
+import { broadcastProgressJob } from './broadcast-progress.js';
 import { calendarSyncJob } from './calendar-sync.js';
 import { deliverJob } from './deliver.js';
 import { handoffStepJob } from './handoff-step.js';
 import { meetingReminderJob } from './meeting-reminder.js';
+import { pollRecheckJob } from './poll-recheck.js';
+import { pollSourceJob } from './poll-source.js';
+import { pollSourcesJob } from './poll-sources.js';
 import { postMeetingJob } from './post-meeting.js';
 import { pruneJob } from './prune.js';
 import { refreshTokensJob } from './refresh-tokens.js';
@@ -21,4 +25,8 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   calendarSyncJob,
   meetingReminderJob,
   postMeetingJob,
+  broadcastProgressJob,
+  pollSourcesJob,
+  pollSourceJob,
+  pollRecheckJob,
 ];

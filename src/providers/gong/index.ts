@@ -4,6 +4,7 @@
  */
 import { bearerJsonClient } from '../http-client.js';
 import type { ProviderDefinition } from '../types.js';
+import { gongCalls } from './calls.js';
 import { classifyGongError, isNoCallsFound } from './errors.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
@@ -71,4 +72,6 @@ export const gong: ProviderDefinition = {
   },
 
   classifyError: classifyGongError,
+
+  calls: gongCalls,
 };

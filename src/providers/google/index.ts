@@ -6,6 +6,7 @@ import type { ProviderDefinition } from '../types.js';
 import { googleCalendar } from './calendar.js';
 import { googleClients, userInfo } from './client.js';
 import { classifyGoogleError } from './errors.js';
+import { gmailMail } from './mail.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 /** Enough to say "a few" or "many" without paging: this is a reachability check, not a sync. */
@@ -68,6 +69,7 @@ export const google: ProviderDefinition = {
   },
 
   calendar: googleCalendar,
+  mail: gmailMail,
 
   classifyError: classifyGoogleError,
 };

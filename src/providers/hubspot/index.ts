@@ -7,6 +7,9 @@ import type { ProviderDefinition } from '../types.js';
 import { hubspotClient } from './client.js';
 import { hubspotDeals } from './deals.js';
 import { classifyHubSpotError } from './errors.js';
+import { hubspotCatalog } from './pipelines.js';
+import { pollHubSpotDeals } from './poll.js';
+import { hubspotWriteBack } from './write-back.js';
 
 export const hubspot: ProviderDefinition = {
   id: 'hubspot',
@@ -28,6 +31,10 @@ export const hubspot: ProviderDefinition = {
       'crm.objects.companies.read',
       'crm.objects.companies.write',
       'crm.objects.contacts.read',
+      // The deal owner's name and email: the AE the handoff asks for the completed handoff.
+      'crm.objects.owners.read',
+      // Creates Thread's own deal properties (thread_onboarding_stage, thread_csm) on first write-back.
+      'crm.schemas.deals.write',
       'oauth',
     ],
     scopeSeparator: ' ',
@@ -71,5 +78,7 @@ export const hubspot: ProviderDefinition = {
 
   classifyError: classifyHubSpotError,
 
-  deals: hubspotDeals,
+  deals: { ...hubspotDeals, poll: pollHubSpotDeals },
+  writeBack: hubspotWriteBack,
+  catalog: hubspotCatalog,
 };

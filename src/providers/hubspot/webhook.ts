@@ -13,7 +13,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { TriggerEvent } from '../types.js';
+import type { OwnedField, TriggerEvent } from '../types.js';
+import { HUBSPOT_OWNED_PROPERTIES } from './write-back.js';
 
 /** HubSpot's window for request timestamps. */
 export const HUBSPOT_SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
@@ -61,10 +62,30 @@ const hubspotEvent = z.object({
 export const hubspotBatch = z.array(hubspotEvent).min(1).max(1000);
 export type HubSpotEvent = z.infer<typeof hubspotEvent>;
 
-/** A deal entering a stage; undefined for events Thread has no use for (yet). */
+/** Thread's own deal properties, by HubSpot name → the neutral field they hold. */
+const OWNED_BY_PROPERTY = new Map<string, OwnedField>(
+  Object.entries(HUBSPOT_OWNED_PROPERTIES).map(([field, property]) => [property, field as OwnedField]),
+);
+
+/**
+ * A deal entering a stage, or someone changing one of Thread's own deal properties (the app subscribes
+ * to `deal.propertyChange` for `dealstage`, `thread_onboarding_stage` and `thread_csm`); undefined for
+ * events Thread has no use for.
+ */
 export function normalizeHubSpotEvent(e: HubSpotEvent): TriggerEvent | undefined {
-  if (e.subscriptionType !== 'deal.propertyChange' || e.propertyName !== 'dealstage') return undefined;
-  if (!e.propertyValue) return undefined;
+  if (e.subscriptionType !== 'deal.propertyChange') return undefined;
+  const owned = e.propertyName ? OWNED_BY_PROPERTY.get(e.propertyName) : undefined;
+  if (owned) {
+    return {
+      kind: 'owned_field_changed',
+      externalId: String(e.objectId),
+      field: owned,
+      // A cleared property arrives as an empty value: for the CSM it names no one, and is shown so.
+      value: e.propertyValue ?? '',
+      occurredAt: new Date(e.occurredAt).toISOString(),
+    };
+  }
+  if (e.propertyName !== 'dealstage' || !e.propertyValue) return undefined;
   return {
     kind: 'deal_stage_changed',
     externalId: String(e.objectId),

@@ -7,6 +7,7 @@ import type { ProviderApiContext, ProviderDefinition } from '../types.js';
 import { microsoftCalendar } from './calendar.js';
 import { graphClient } from './client.js';
 import { classifyMicrosoftError, isGraphError } from './errors.js';
+import { outlookMail } from './mail.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 /** Enough to say "a few" or "many" without paging: this is a reachability check, not a sync. */
@@ -84,6 +85,7 @@ export const microsoft: ProviderDefinition = {
   },
 
   calendar: microsoftCalendar,
+  mail: outlookMail,
 
   classifyError: classifyMicrosoftError,
 };

@@ -5,7 +5,10 @@
  */
 import { type ProviderDefinition, ProviderError } from '../types.js';
 import { notionClient } from './client.js';
+import { notionCatalog } from './databases.js';
+import { notionDeals } from './deals.js';
 import { classifyNotionError } from './errors.js';
+import { notionWriteBack } from './write-back.js';
 
 /** How many search results the test call asks for: enough to say "a few" vs "many", still one request. */
 const SAMPLE = 10;
@@ -77,4 +80,8 @@ export const notion: ProviderDefinition = {
   },
 
   classifyError: classifyNotionError,
+
+  deals: notionDeals,
+  writeBack: notionWriteBack,
+  catalog: notionCatalog,
 };

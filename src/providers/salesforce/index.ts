@@ -4,7 +4,10 @@
  */
 import type { ProviderDefinition } from '../types.js';
 import { salesforceConnection } from './client.js';
+import { salesforceDeals } from './deals.js';
 import { classifySalesforceError } from './errors.js';
+import { salesforceCatalog } from './stages.js';
+import { salesforceWriteBack } from './write-back.js';
 
 const login = (base: string, label: string) => ({
   label,
@@ -72,4 +75,8 @@ export const salesforce: ProviderDefinition = {
   },
 
   classifyError: classifySalesforceError,
+
+  deals: salesforceDeals,
+  writeBack: salesforceWriteBack,
+  catalog: salesforceCatalog,
 };

@@ -4,8 +4,10 @@
  * length that keeps the message inside Block Kit's limits however long the CRM's text is.
  */
 import type { KnownBlock } from '@slack/types';
-import { escapeText, quoteInput, truncate, userMention } from '../mrkdwn.js';
+import { escapeText, quoteInput, slackDate, truncate, userMention } from '../mrkdwn.js';
+import { type CustomerChannelView, customerChannelLine } from './channels.js';
 import { text } from './connectors.js';
+import { type EngagementView, engagementLine } from './engagement.js';
 import type { SlackMessage } from './help.js';
 
 export type StageName = 'new' | 'onboarding' | 'live' | 'closed';
@@ -29,6 +31,22 @@ export interface AccountView extends AccountLine {
   aeEmail: string | null;
   template: { name: string; version: number } | null;
   milestones: { name: string; dueDate: string; status: MilestoneState }[];
+  /** Absent: not looked up (lists); null: the account has none yet. */
+  customerChannel?: CustomerChannelView | null;
+  engagement?: EngagementView;
+  /** The account's latest handoff run; absent = none recorded. */
+  lastRun?: LastRunView | null;
+  /** The last CRM change Thread could not follow, in words (a CSM not in the pool, an unknown stage). */
+  crmNote?: string | null;
+}
+
+export interface LastRunView {
+  status: 'running' | 'completed' | 'failed';
+  /** When it last moved (finished, failed, or its last attempt). */
+  at: Date;
+  /** The step that failed (for a failed run) or whose last attempt failed (for a running one). */
+  failedStep?: string;
+  reason?: string;
 }
 
 export interface CsmLine {
@@ -134,7 +152,10 @@ export function accountMessage(a: AccountView): SlackMessage {
     `*Domain:* ${a.domain ? truncate(escapeText(a.domain), 200) : 'not set'}`,
     `*Template:* ${a.template ? `${name(a.template.name)}, version ${a.template.version}` : 'none applied yet'}`,
     `*From:* ${SOURCE[a.source] ?? escapeText(a.source)}`,
+    ...channelLines(a),
   ];
+  if (a.lastRun) facts.push(`*Last run:* ${lastRunLine(a.lastRun)}`);
+  if (a.crmNote) facts.push(`*Not followed from the CRM:* ${truncate(escapeText(a.crmNote), 500)}`);
   const milestones = a.milestones.map(
     (m) => `${MILESTONE[m.status]} — *${name(m.name)}* · due ${day(m.dueDate)}`,
   );
@@ -148,6 +169,28 @@ export function accountMessage(a: AccountView): SlackMessage {
         : []),
     ],
   };
+}
+
+/** The customer channel (with its Error, if Thread cannot post there) and the customer's engagement. */
+function channelLines(a: AccountView): string[] {
+  if (a.customerChannel === undefined) return [];
+  return [
+    customerChannelLine(a.customerChannel),
+    ...(a.customerChannel && a.engagement ? [engagementLine(a.engagement)] : []),
+  ];
+}
+
+/** One line about a handoff run: its state, when, and what failed and why. */
+export function lastRunLine(r: LastRunView): string {
+  const when = slackDate(r.at);
+  const why = r.failedStep
+    ? ` at *${escapeText(r.failedStep)}*${r.reason ? `: ${truncate(escapeText(r.reason), 600)}` : ''}`
+    : '';
+  if (r.status === 'completed') return `✅ Completed ${when}`;
+  if (r.status === 'failed') {
+    return `❌ Failed ${when}${why}. An admin can retry it from App Home → Workflows.`;
+  }
+  return r.failedStep ? `🔄 Retrying (last try ${when} failed${why})` : `🔄 Running since ${when}`;
 }
 
 export function noAccountMessage(typed: string): SlackMessage {

@@ -1,10 +1,13 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
+import { registerCompleteHandoffAction } from './complete-handoff.js';
 import { registerConnectActions } from './connect.js';
 import { registerDisconnectAction } from './disconnect.js';
 import { registerMeetingButtons } from './meeting-buttons.js';
 import { registerTestAction } from './test.js';
 import { registerViewLogsAction } from './view-logs.js';
+import { registerWorkflowEditActions } from './workflow-edit.js';
+import { registerWorkflowRetryAction } from './workflow-retry.js';
 
 export function registerActions(app: App, services: Services): void {
   registerConnectActions(app, services);
@@ -12,4 +15,7 @@ export function registerActions(app: App, services: Services): void {
   registerDisconnectAction(app, services);
   registerViewLogsAction(app, services);
   registerMeetingButtons(app, services);
+  registerCompleteHandoffAction(app, services);
+  registerWorkflowEditActions(app, services);
+  registerWorkflowRetryAction(app, services);
 }

@@ -11,7 +11,8 @@ import type { Subcommand } from './subcommand.js';
 export const accountCommand: Subcommand = {
   name: 'account',
   usage: 'account <name>',
-  summary: 'One account in full: amount, close date, AE, CSM, template and milestones.',
+  summary:
+    'One account in full: amount, close date, AE, CSM, template, milestones, and its last run (what failed and why).',
   example: '/thread account Acme',
   async run({ services, teamId, command }) {
     // The name as typed, spaces and all: everything after the word "account".

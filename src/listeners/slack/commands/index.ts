@@ -9,6 +9,8 @@ import { unknownCommandMessage } from '../../../views/messages/help.js';
 import { accountCommand } from './account.js';
 import { accountsCommand } from './accounts.js';
 import { adminsCommand } from './admins.js';
+import { broadcastCommand } from './broadcast.js';
+import { channelCommand } from './channel.js';
 import { connectCommand } from './connect.js';
 import { csmCommand } from './csm.js';
 import { disconnectCommand } from './disconnect.js';
@@ -34,6 +36,8 @@ export function subcommands(): Subcommand[] {
     csmCommand,
     handoffCommand,
     scheduleCommand,
+    channelCommand,
+    broadcastCommand,
   ];
   list.push(helpCommand(() => list));
   return list;

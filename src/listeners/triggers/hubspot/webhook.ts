@@ -1,5 +1,6 @@
 /**
- * HubSpot's webhook (`deal.propertyChange` on `dealstage`): verify the v3 signature, validate the batch,
+ * HubSpot's webhook (`deal.propertyChange` on `dealstage`, and on Thread's own `thread_onboarding_stage`
+ * and `thread_csm`, which the account follows — see domain/workflows/follow-crm): verify the v3 signature, validate the batch,
  * route each event to the team that connected its portal, store the new ones (a retried delivery adds
  * nothing) and queue one `trigger-event` job per new event. The answer goes out as soon as the rows are
  * stored: HubSpot retries anything slower than a few seconds.
@@ -79,7 +80,7 @@ async function enqueue(services: Services, ids: string[]): Promise<void> {
   try {
     await services.jobs.sendMany(
       'trigger-event',
-      ids.map((id) => ({ id })),
+      ids.map((id) => ({ data: { id } })),
     );
   } catch (err) {
     await forgetTriggerEvents(services, ids);

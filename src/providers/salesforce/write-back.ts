@@ -1,0 +1,52 @@
+/**
+ * Writing the account back to its Salesforce opportunity: one sObject PATCH
+ * (`PATCH /services/data/vXX.X/sobjects/Opportunity/{id}`, 204 No Content:
+ * https://developer.salesforce.com/docs/platform/api-rest/guide/dome-update-fields.html) through
+ * jsforce's `sobject('Opportunity').update`, setting two custom fields — idempotent, so a retry doubles
+ * nothing.
+ *
+ * Custom fields cannot be created through the REST API (only the Metadata API, which needs far more
+ * access than Thread asks for), so an admin adds them; their API names are settings with defaults. A
+ * field that does not exist is answered 400 `[{ errorCode: 'INVALID_FIELD', message: "No such column
+ * 'X' on sobject of type Opportunity" }]` (Status Codes and Error Responses:
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm), which
+ * comes back as missing fields, with words naming exactly what to add.
+ */
+import type { DealWriteBack } from '../types.js';
+import { salesforceConnection } from './client.js';
+import { SalesforceHttpError } from './errors.js';
+
+/** The migration's defaults, for a caller that passes no names. */
+const DEFAULT_FIELDS = { stageField: 'Thread_Onboarding_Stage__c', csmField: 'Thread_CSM__c' };
+
+export const salesforceWriteBack: DealWriteBack = {
+  async write(ctx, opportunityId, values, options) {
+    const { stageField, csmField } = options.salesforce ?? DEFAULT_FIELDS;
+    const conn = await salesforceConnection(ctx);
+    try {
+      await conn.sobject('Opportunity').update({
+        Id: opportunityId,
+        [stageField]: values.onboardingStage,
+        // Salesforce clears a field sent as null.
+        [csmField]: values.csm,
+      });
+      return { written: true };
+    } catch (err) {
+      if (err instanceof SalesforceHttpError && invalidField(err.body)) {
+        const fields = [stageField, csmField];
+        return {
+          written: false,
+          missing: fields,
+          fix: `Salesforce has no field ${fields.join(' or ')} on Opportunity. In Salesforce Setup → Object Manager → Opportunity → Fields & Relationships, add two Text fields with the API names ${fields.join(' and ')} (or set the names you use in App Home → Workflows → Salesforce), and give Thread's user edit access to them.`,
+        };
+      }
+      throw err;
+    }
+  },
+};
+
+function invalidField(body: unknown): boolean {
+  return (
+    Array.isArray(body) && body.some((e) => (e as { errorCode?: unknown })?.errorCode === 'INVALID_FIELD')
+  );
+}
