@@ -139,18 +139,19 @@ describe('background jobs', () => {
   it('a schedule fires once per due minute across two instances', async () => {
     const url = await freshDatabaseUrl();
     const fired: string[] = [];
-    const tick = (who: string): JobSpec<unknown> => ({
+    const tick = (_who: string): JobSpec<unknown> => ({
       name: 'every-minute',
       schedule: '* * * * *',
       run: async () => {
-        fired.push(who);
+        fired.push(`${Math.floor(Date.now() / 60_000)}`);
       },
     });
     await instance(url, [tick('a')], true);
     await instance(url, [tick('b')], true);
     await waitUntil(() => fired.length > 0, 'the first tick', 75_000);
     await new Promise((r) => setTimeout(r, 4000)); // both clocks have looked again by now
-    expect(fired).toHaveLength(1);
+    // Once per minute: the next minute may have begun in those 4 s, its tick is its own.
+    expect(fired.length).toBe(new Set(fired).size);
   }, 90_000);
 
   it("Thread's own jobs are scheduled in the database: token refresh, pruning, the sweep", async () => {

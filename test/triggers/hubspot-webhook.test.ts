@@ -67,7 +67,8 @@ describe('HubSpot webhook ingest', () => {
     const db = world.app.thread.services.db;
     // A real failure at the database: inserts into the queue's table are refused for a moment.
     await sql`create or replace function refuse_jobs() returns trigger language plpgsql as
-      $$ begin raise exception 'job inserts refused by the test'; end $$`.execute(db);
+      $$ begin if new.name = 'trigger-event' then raise exception 'job inserts refused by the test'; end if;
+      return new; end $$`.execute(db);
     await sql`create trigger refuse_jobs before insert on pgboss.job
       for each row execute function refuse_jobs()`.execute(db);
     const batch = [dealStageEvent(portal, { dealId: 31 }), dealStageEvent(portal, { dealId: 32 })];
