@@ -129,6 +129,23 @@ export async function benchTriggers() {
       .where(sql<boolean>`external_id::bigint >= 1000000`)
       .executeTakeFirstOrThrow();
     console.log(`  stored ${stored.n} of ${events} events (each once)`);
+    // The app stops once the queue has handed every event to the workflow (none is the handoff stage).
+    const queued = Date.now();
+    await app.until(
+      async () => {
+        const left = await app.thread.services.db
+          .selectFrom('trigger_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('processed_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        return Number(left.n) === 0;
+      },
+      'every stored event processed',
+      300_000,
+    );
+    console.log(
+      `  all processed ${((Date.now() - queued) / 1000).toFixed(1)} s after the last batch was answered`,
+    );
   } finally {
     await bare.close();
     await app.stop();
