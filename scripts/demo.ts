@@ -2,14 +2,18 @@
  * `npm run demo`: Thread end to end on the embedded defaults. Boots the real app on a fresh embedded
  * database in a temporary folder, against the local Slack and provider emulators, and plays the whole
  * life of a connector as a CS team lives it — connect HubSpot, test it, a deal closes in HubSpot and the
- * handoff runs by itself (account, template, CSM, #cs-handoffs post, CSM DM), HubSpot revokes the grant
+ * handoff runs by itself (account, template, CSM, Gong calls, #cs-handoffs post, CSM DM, the AE's handoff
+ * in Slack, the email to the AE, the write-back to the deal), HubSpot revokes the grant
  * (⚠️ Error + DM), reconnect (DM), read the logs, disconnect (⚪ Available) — printing what each person
  * sees in Slack, as text, the way Slack shows it.
  */
 import { rmSync } from 'node:fs';
+import { ACTIONS, VIEWS } from '../src/views/ids.js';
 import { blocksToText } from '../src/views/plain-text.js';
 import { completeConsent, linkFrom } from '../test/connectors/helpers.js';
+import type { GongEmulator } from '../test/emulators/gong.js';
 import type { HubSpotEmulator } from '../test/emulators/hubspot.js';
+import type { MicrosoftEmulator } from '../test/emulators/microsoft.js';
 import { startProviderEmulators } from '../test/emulators/providers.js';
 import { DEFAULT_USERS } from '../test/emulators/slack.js';
 import { startTestApp, type TestApp } from '../test/helpers/app.js';
@@ -20,6 +24,7 @@ const NAMES = Object.fromEntries(DEFAULT_USERS.map((u) => [u.id, u.name]));
 const ANA = 'UADMIN'; // workspace admin, sets Thread up
 const MO = 'UMEMBER'; // CSM, a member
 const HANDOFFS = 'C0HANDOFF'; // the team's #cs-handoffs channel
+const AE = 'UAESELLER'; // the account executive who closed the deal
 
 const bar = (title: string) => `\n━━━ ${title} ${'━'.repeat(Math.max(0, 70 - title.length))}`;
 const indent = (text: string) =>
@@ -89,6 +94,8 @@ async function homeAfter(app: TestApp, user: string, wanted: string, act: () => 
 async function main() {
   const emulators = await startProviderEmulators();
   const hubspot = emulators.byId.hubspot as HubSpotEmulator;
+  const gong = emulators.byId.gong as GongEmulator;
+  const microsoft = emulators.byId.microsoft as MicrosoftEmulator;
   const app = await startTestApp({ env: { ...emulators.env, LOG_LEVEL: 'warn' } });
   try {
     console.log(`Thread is running at ${app.url} (embedded database in ${app.env.THREAD_DATA_DIR}).`);
@@ -123,8 +130,42 @@ async function main() {
       `${NAMES[ANA]} types: /thread handoff channel #cs-handoffs`,
       await app.commandReply(`handoff channel <#${HANDOFFS}|cs-handoffs>`, ANA),
     );
+    // Gong for the call context, Microsoft 365 for the email to the AE.
+    for (const id of ['gong', 'microsoft'] as const) {
+      const link = linkFrom(await app.commandReply(`connect ${id}`, ANA));
+      await nextDm(app, ANA, () => completeConsent(emulators.byId[id]!, link));
+      say(`${NAMES[ANA]} connects ${id === 'gong' ? 'Gong' : 'Microsoft 365'} the same way.`);
+    }
     const deal = hubspot.deals[0]!;
     deal.properties.closedate = new Date().toISOString(); // closed today
+    deal.properties.description = 'Wants SSO before go-live; three regions.';
+    // The deal as a sales team keeps it: its owner (the AE, in Slack too), company and contacts.
+    app.slack.addUser({ id: AE, name: 'alex.seller', email: 'alex@ourco.example' });
+    NAMES[AE] = 'alex.seller';
+    hubspot.crm.owners.push({
+      id: '7001',
+      email: 'alex@ourco.example',
+      firstName: 'Alex',
+      lastName: 'Seller',
+      userId: 7002,
+    });
+    deal.properties.hubspot_owner_id = '7001';
+    hubspot.crm.companies.push({ id: '501', properties: { name: 'Acme Corp', domain: 'acme.example' } });
+    hubspot.crm.contacts.push({
+      id: '601',
+      properties: { firstname: 'Dana', lastname: 'Lee', email: 'dana@acme.example', jobtitle: 'COO' },
+    });
+    hubspot.crm.associations[deal.id] = { companies: ['501'], contacts: ['601'] };
+    gong.calls.push({
+      id: '9000000000000000001',
+      title: 'Acme — scoping call',
+      started: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      duration: 2400,
+      parties: [
+        { name: 'Alex Seller', emailAddress: 'alex@ourco.example', affiliation: 'Internal' },
+        { name: 'Dana Lee', emailAddress: 'dana@acme.example', affiliation: 'External' },
+      ],
+    });
     say(
       `In HubSpot, the AE moves "${deal.properties.dealname}" to Closed Won; HubSpot calls Thread's webhook (signed).`,
     );
@@ -139,6 +180,31 @@ async function main() {
     await app.until(() => posted().length > 0 && dmsTo(app, MO).length > dmBefore, 'the handoff', 20_000);
     show('#cs-handoffs — Thread posts the handoff', posted()[0]!.args);
     show(`${NAMES[MO]} gets a DM from Thread`, dmsTo(app, MO).at(-1)!.args);
+    // The AE completes the handoff in Slack; the CSM gets it.
+    await app.until(() => dmsTo(app, AE).length > 0, 'the AE DM');
+    show(`${NAMES[AE]} (the AE) gets a DM from Thread`, dmsTo(app, AE).at(-1)!.args);
+    const runId = JSON.stringify(dmsTo(app, AE).at(-1)!.args.blocks).match(/"value":"([0-9a-f-]{36})"/)![1]!;
+    const form = await pressForModal(app, AE, ACTIONS.completeHandoff, runId);
+    show(`${NAMES[AE]} presses [ Complete handoff ] → a modal, prefilled from HubSpot and Gong`, form);
+    const field = (value: string) => ({ value, type: 'plain_text_input' });
+    const completed = await nextDm(app, MO, () =>
+      app.viewSubmission(VIEWS.completeHandoff, runId, AE, {
+        handoff_goals: { handoff_goals: field('Live in all three regions by March; SSO first.') },
+        handoff_stakeholders: { handoff_stakeholders: field('Dana Lee, COO (dana@acme.example)') },
+        handoff_risks: { handoff_risks: field('SSO vendor review takes 3 weeks.') },
+        handoff_notes: { handoff_notes: field('Dana prefers Slack over email.') },
+      }),
+    );
+    show(`${NAMES[AE]} submits → ${NAMES[MO]} gets the completed handoff`, completed);
+    const mail = microsoft.sentMail.at(-1);
+    if (mail)
+      say(
+        `Microsoft 365 sent the AE an email: "${mail.subject}" to ${mail.to.map((t) => t.address).join(', ')}.`,
+      );
+    await app.until(() => deal.properties.thread_onboarding_stage, 'the write-back');
+    say(
+      `HubSpot now shows on the deal: thread_onboarding_stage = ${deal.properties.thread_onboarding_stage}, thread_csm = ${deal.properties.thread_csm}.`,
+    );
     show(`${NAMES[MO]} types: /thread accounts`, await app.commandReply('accounts', MO));
 
     // The provider revokes the grant.
