@@ -85,16 +85,10 @@ export async function benchTriggers() {
     await app.commandReply(`handoff channel <#${CHANNEL}|cs-handoffs>`);
     const portal = hubspot.portal.id;
 
-    // 1. Latency first, on an idle queue.
-    const latencies: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) {
-      const id = String(700_000 + i);
-      const name = `Bench deal ${i}`;
-      hubspot.deals.push({ id, properties: { dealname: name, dealstage: 'closedwon', pipeline: 'default' } });
+    /** From `act` to the handoff post of `name` reaching Slack (the emulator records its arrival). */
+    const msUntilPosted = async (name: string, act: () => Promise<unknown>) => {
       const t0 = Date.now();
-      await postHubSpot(`${app.url}/webhooks/hubspot`, [dealStageEvent(portal, { dealId: Number(id) })], {
-        secret,
-      });
+      await act();
       const post = await app.until(
         async () =>
           app.slack
@@ -103,9 +97,24 @@ export async function benchTriggers() {
         `the handoff post of ${name}`,
         30_000,
       );
-      latencies.push(post.at - t0);
       // Past the channel's pacing (about one post a second), so the next sample measures Thread only.
       await new Promise((r) => setTimeout(r, 1_200));
+      return post.at - t0;
+    };
+
+    // 1. Latency first, on an idle queue.
+    const latencies: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const id = String(700_000 + i);
+      const name = `Bench deal ${i}`;
+      hubspot.deals.push({ id, properties: { dealname: name, dealstage: 'closedwon', pipeline: 'default' } });
+      latencies.push(
+        await msUntilPosted(name, () =>
+          postHubSpot(`${app.url}/webhooks/hubspot`, [dealStageEvent(portal, { dealId: Number(id) })], {
+            secret,
+          }),
+        ),
+      );
     }
     console.log(`Trigger → handoff posted — ${SAMPLES} HubSpot webhooks, one at a time`);
     console.log(
@@ -140,18 +149,7 @@ export async function benchTriggers() {
         properties: { dealname: name, dealstage: 'qualifiedtobuy', pipeline: 'default' },
       });
       hubspot.moveDeal(id, 'closedwon');
-      const t0 = Date.now();
-      await pollNow();
-      const post = await app.until(
-        async () =>
-          app.slack
-            .callsTo('chat.postMessage')
-            .find((c) => c.args.channel === CHANNEL && JSON.stringify(c.args.blocks ?? []).includes(name)),
-        `the handoff post of ${name}`,
-        30_000,
-      );
-      polled.push(post.at - t0);
-      await new Promise((r) => setTimeout(r, 1_200));
+      polled.push(await msUntilPosted(name, pollNow));
     }
     console.log(`Poll → handoff posted — ${POLL_SAMPLES} deals seen by HubSpot's CRM search, one at a time`);
     console.log(
