@@ -12,7 +12,7 @@ import {
   broadcastMessage,
   broadcastReport,
 } from '../../views/messages/broadcast.js';
-import { enqueueDelivery } from '../deliveries/deliveries.js';
+import { enqueueDeliveries } from '../deliveries/deliveries.js';
 
 export const BROADCAST_PROGRESS_JOB = 'broadcast-progress';
 /** How often the report is edited while posts are going out. */
@@ -63,14 +63,16 @@ export async function startBroadcast(
     .returning('id')
     .executeTakeFirstOrThrow();
   const message = broadcastMessage(b.message, b.senderId);
-  for (const t of targets) {
-    await enqueueDelivery(services, {
+  // One transaction and one queue insert for every channel (see enqueueDeliveries).
+  await enqueueDeliveries(
+    services,
+    targets.map((t) => ({
       teamId: b.teamId,
       channel: t.channelId,
       key: `${keyPrefix(row.id)}${t.channelId}`,
       message,
-    });
-  }
+    })),
+  );
   // The report goes straight to the sender (not a delivery): its ts is needed at once, to edit it.
   const client = await services.slackClient(b.teamId);
   const dm = await client.conversations.open({ users: b.senderId });
