@@ -123,6 +123,9 @@ export type Fault = (
   /** Only a request to a path starting with this takes the fault (others pass it by): aims a fault at
    * one call when the app makes others at the same time (a poll while a handoff writes back). */
   path?: string;
+  /** Only a request whose decoded query string contains this takes the fault: aims it at one of several
+   * calls to the same path (Salesforce's poll and deal read are both `GET …/query?q=<SOQL>`). */
+  query?: string;
 };
 
 export interface OAuthEmulator extends RunningServer {
@@ -305,9 +308,13 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
 
   async function applyFault(
     where: 'token' | 'api' | 'revoke',
-    path?: string,
+    req?: EmulatorRequest,
   ): Promise<EmulatorResponse | undefined> {
-    const i = faults[where].findIndex((x) => !x.path || (path ?? '').startsWith(x.path));
+    const path = req?.path ?? '';
+    const query = req ? decodeURIComponent(req.url.search.replace(/\+/g, ' ')) : '';
+    const i = faults[where].findIndex(
+      (x) => (!x.path || path.startsWith(x.path)) && (!x.query || query.includes(x.query)),
+    );
     if (i === -1) return undefined;
     const f = faults[where].splice(i, 1)[0]!;
     if ('delayMs' in f) {
@@ -484,7 +491,7 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
     if (rules && (req.path === rules.path || req.path.startsWith(`${rules.path}/`)))
       return revoke(req, rules);
 
-    const fault = await applyFault('api', req.path);
+    const fault = await applyFault('api', req);
     if (fault) return fault;
     const bearer = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
     let live = access.get(bearer);

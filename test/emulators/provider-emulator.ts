@@ -12,6 +12,8 @@ export interface FaultOptions {
   message?: string;
   /** Only requests to this path (prefix) take the fault. */
   path?: string;
+  /** Only requests whose decoded query string contains this take the fault. */
+  query?: string;
 }
 
 /** The provider's error body for an HTTP status (and optional message). */
@@ -65,6 +67,7 @@ export function withProviderExtras<E extends OAuthEmulator>(
     body: errorBody(status, options.message),
     ...(options.retryAfter !== undefined ? { retryAfter: options.retryAfter } : {}),
     ...(options.path ? { path: options.path } : {}),
+    ...(options.query ? { query: options.query } : {}),
   });
   return Object.assign(core, { env, fault });
 }

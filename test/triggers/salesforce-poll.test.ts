@@ -122,9 +122,9 @@ describe('Salesforce SOQL poll', () => {
     expect(failed.cursor).toEqual(before!.cursor);
     expect(failed.last_error).toMatch(/^temporary/);
 
-    // The polls go through (an empty fault passes): two, as the 205 records of one second above come
-    // first. The handoff's deal read, next, meets a 500 once.
-    salesforce.failNext('api', { delayMs: 0 }, { delayMs: 0 }, salesforce.fault(500));
+    // The handoff's deal read (a SOQL query by Id, unlike the poll's by SystemModstamp) meets a 500 once,
+    // whenever it runs: the polls below may find the deal before or after each other.
+    salesforce.failNext('api', salesforce.fault(500, { query: `WHERE Id = '${oppId(3)}'` }));
     await t.poll('salesforce');
     await t.poll('salesforce');
     const run = await t.handoffDone('salesforce', oppId(3));
