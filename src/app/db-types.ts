@@ -161,7 +161,16 @@ export interface TemplateMilestone {
   name: string;
   description: string;
   duration_days: number;
+  /** Completing it makes the account live (absent on every milestone: the last one does). */
+  go_live?: boolean;
+  /** Done some hours after the milestone starts (domain/milestones/actions.ts). */
+  actions?: TemplateAction[];
 }
+
+/** A template's timed action; `{account}`, `{milestone}` and `{csm}` in its text are filled in. */
+export type TemplateAction =
+  | { type: 'slack_message'; delay_hours: number; text: string }
+  | { type: 'email'; delay_hours: number; to: 'customer' | 'ae'; subject: string; body: string };
 
 export interface TemplateVersionsTable {
   template_id: string;
@@ -200,6 +209,10 @@ export interface AccountsTable {
   crm_written_at: NullableTimestamp;
   /** The last CRM change Thread could not follow, in words (see domain/workflows/follow-crm). */
   crm_follow_note: string | null;
+  /** When the go-live milestone was completed. */
+  live_at: NullableTimestamp;
+  /** The last write to the CRM that did not go through, in words; null once one does. */
+  crm_write_problem: string | null;
 }
 
 export interface AccountMilestonesTable {
@@ -211,6 +224,23 @@ export interface AccountMilestonesTable {
   due_date: string;
   status: ColumnType<MilestoneStatus, MilestoneStatus | undefined, MilestoneStatus>;
   completed_at: NullableTimestamp;
+  started_at: NullableTimestamp;
+  started_by: string | null;
+  completed_by: string | null;
+  go_live: Generated<boolean>;
+  actions: ColumnType<TemplateAction[], string | undefined, string>;
+}
+
+export type MilestoneActionStatus = 'scheduled' | 'sending' | 'sent' | 'skipped' | 'failed';
+
+export interface MilestoneActionsTable {
+  milestone_id: string;
+  position: number;
+  team_id: string;
+  due_at: Date;
+  status: ColumnType<MilestoneActionStatus, MilestoneActionStatus | undefined, MilestoneActionStatus>;
+  detail: string | null;
+  updated_at: Generated<Date>;
 }
 
 export interface CsmPoolTable {
@@ -422,6 +452,7 @@ export interface DB {
   template_versions: TemplateVersionsTable;
   accounts: AccountsTable;
   account_milestones: AccountMilestonesTable;
+  milestone_actions: MilestoneActionsTable;
   csm_pool: CsmPoolTable;
   crm_owner_csm_map: CrmOwnerCsmMapTable;
   workflow_settings: WorkflowSettingsTable;

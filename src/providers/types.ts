@@ -292,7 +292,8 @@ export interface CallSource {
 
 /** An email Thread sends as the connected user. `subject` and names are plain text; `html` is escaped. */
 export interface OutgoingMail {
-  to: { email: string; name: string | null };
+  /** One or more plain addresses (a handoff goes to the AE; a template's email to every contact). */
+  to: { email: string; name: string | null }[];
   subject: string;
   html: string;
 }

@@ -15,6 +15,10 @@ export const ACTIONS = {
   completeHandoff: 'handoff.complete',
   workflowEdit: 'workflow.edit',
   workflowRetry: 'workflow.retry',
+  milestoneStart: 'milestone.start',
+  milestoneDone: 'milestone.done',
+  /** Opens the account view (a modal with its milestones and their buttons). */
+  accountOpen: 'account.open',
   /** The Notion database select in its settings modal: choosing one reloads its properties. */
   workflowNotionDatabase: 'workflow.notion_database',
 } as const;
@@ -27,4 +31,5 @@ export const VIEWS = {
   broadcast: 'broadcast.compose',
   completeHandoff: 'handoff.complete_submit',
   workflowSettings: 'workflow.settings',
+  account: 'account.view',
 } as const;

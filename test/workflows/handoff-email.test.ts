@@ -104,7 +104,7 @@ describe('the handoff email to the AE', () => {
     const before = google.sentMail.length;
     await withProvider(services, connection, (ctx) =>
       googleProvider.mail!.send(ctx, {
-        to: { email: 'ae@ourco.example', name: 'Eve\r\nBcc: name@evil.example' },
+        to: [{ email: 'ae@ourco.example', name: 'Eve\r\nBcc: name@evil.example' }],
         subject: 'Hi\nBcc: subject@evil.example\rX-Evil: 1',
         html: '<p>x</p>',
       }),

@@ -60,9 +60,19 @@ export async function applyTemplate(
 /** Milestones back to back from `start`: each is due when the ones before it and its own duration are done. */
 export function snapshot(template: TemplateVersion, start: string) {
   let offset = 0;
+  const marked = template.milestones.some((m) => m.go_live);
+  const last = template.milestones.length - 1;
   return template.milestones.map((m: TemplateMilestone, position) => {
     offset += m.duration_days;
-    return { position, name: m.name, description: m.description, due_date: addDays(start, offset) };
+    return {
+      position,
+      name: m.name,
+      description: m.description,
+      due_date: addDays(start, offset),
+      // No milestone marked as go-live: finishing the plan is going live.
+      go_live: marked ? Boolean(m.go_live) : position === last,
+      actions: JSON.stringify(m.actions ?? []),
+    };
   });
 }
 

@@ -14,6 +14,13 @@ export const DEFAULT_MILESTONES: readonly TemplateMilestone[] = [
     name: 'Kickoff call',
     description: 'Meet the customer, agree goals, owners and dates.',
     duration_days: 3,
+    actions: [
+      {
+        type: 'slack_message',
+        delay_hours: 0,
+        text: '👋 Welcome to onboarding, {account}! {csm} leads it with you. First up: *{milestone}*. Reply here any time with questions.',
+      },
+    ],
   },
   { name: 'Technical setup', description: 'Accounts, SSO and integrations in place.', duration_days: 7 },
   {
@@ -26,6 +33,7 @@ export const DEFAULT_MILESTONES: readonly TemplateMilestone[] = [
     name: 'Go-live review',
     description: 'Confirm the customer is live and the goals are met.',
     duration_days: 5,
+    go_live: true,
   },
   { name: '30-day check-in', description: 'Usage review a month after go-live.', duration_days: 30 },
 ];

@@ -7,9 +7,9 @@ import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
 import { notesMessage } from '../../views/messages/meetings.js';
 import { NOTES_MAX_LENGTH } from '../../views/modals/meetings.js';
-import { canManage } from '../connections/permissions.js';
+import { mayWorkOn } from '../accounts/permission.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
-import { workflowSettings } from '../workflows/settings.js';
+import { handoffPost } from '../workflows/handoff-post.js';
 import { type LoadedMeeting, loadMeeting } from './view.js';
 
 export type Access =
@@ -26,7 +26,7 @@ export async function meetingFor(
 ): Promise<Access> {
   const found = await loadMeeting(services, meetingId, teamId);
   if (!found) return { ok: false, why: 'not found' };
-  if (found.account.csmUserId === userId || (await canManage(services, teamId, userId))) {
+  if (await mayWorkOn(services, teamId, userId, found.account)) {
     return { ok: true, found };
   }
   return { ok: false, why: 'not yours', csmUserId: found.account.csmUserId };
@@ -90,26 +90,4 @@ export async function saveNotes(
     message: target.ts ? { ...message, threadTs: target.ts } : message,
   });
   return { outcome: 'saved', postedTo: target.channel, threaded: Boolean(target.ts) };
-}
-
-/** Where the account's handoff was posted (the delivered channel post of its latest run), or the channel. */
-async function handoffPost(
-  services: Services,
-  teamId: string,
-  accountId: string,
-): Promise<{ channel: string; ts: string | null } | undefined> {
-  const posted = await services.db
-    .selectFrom('workflow_runs as r')
-    .innerJoin('deliveries as d', (j) =>
-      j.onRef('d.team_id', '=', 'r.team_id').on('d.key', '=', sql<string>`'handoff:' || r.id || ':channel'`),
-    )
-    .select(['d.channel', 'd.slack_ts'])
-    .where('r.team_id', '=', teamId)
-    .where('r.account_id', '=', accountId)
-    .where('d.status', '=', 'delivered')
-    .orderBy('r.created_at', 'desc')
-    .executeTakeFirst();
-  if (posted?.slack_ts) return { channel: posted.channel, ts: posted.slack_ts };
-  const { handoffChannelId } = await workflowSettings(services.db, teamId);
-  return handoffChannelId ? { channel: handoffChannelId, ts: null } : undefined;
 }

@@ -6,6 +6,7 @@
 import type { Services } from '../../app/services.js';
 import { postMeetingMessage, reminderMessage } from '../../views/messages/meetings.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
+import { openDm } from '../deliveries/dm.js';
 import type { PostMeetingJob, ReminderJob } from './timers.js';
 import { loadMeeting } from './view.js';
 
@@ -56,10 +57,4 @@ export async function sendPostMeeting(services: Services, job: PostMeetingJob): 
     message: postMeetingMessage(view),
   });
   return { outcome: 'sent', to: [dm] };
-}
-
-/** Opening a DM is idempotent in Slack (the same channel each time); the post itself is keyed. */
-export async function openDm(services: Services, teamId: string, userId: string): Promise<string | null> {
-  const client = await services.slackClient(teamId);
-  return (await client.conversations.open({ users: userId })).channel?.id ?? null;
 }

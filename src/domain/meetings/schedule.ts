@@ -9,10 +9,11 @@ import { findProviderDefinition } from '../../providers/registry.js';
 import { ProviderError } from '../../providers/types.js';
 import type { MeetingView } from '../../views/messages/meetings.js';
 import { scheduledMessage } from '../../views/messages/meetings.js';
+import { customerContacts, plainAddresses } from '../accounts/contacts.js';
 import { activeConnection } from '../connections/find.js';
 import { withProvider } from '../connections/tokens.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
-import { openDm } from './notify.js';
+import { openDm } from '../deliveries/dm.js';
 import { calendarProviders } from './sync.js';
 import { type Clock, setMeetingTimers, systemClock } from './timers.js';
 import { calendarName, loadMeeting } from './view.js';
@@ -33,8 +34,6 @@ export type ScheduleOutcome =
   | { outcome: 'already'; existing: MeetingView }
   | { outcome: 'calendar failed'; calendarName: string; code: string }
   | { outcome: 'scheduled'; view: MeetingView; postedTo: string | null; zoom: 'added' | 'failed' | 'none' };
-
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 export async function scheduleMeeting(
   services: Services,
@@ -167,23 +166,9 @@ async function attendeesFor(
   teamId: string,
   account: { id: string; ae_email: string | null; csm_user_id: string | null },
 ): Promise<string[]> {
-  const run = await services.db
-    .selectFrom('workflow_runs')
-    .select('context')
-    .where('team_id', '=', teamId)
-    .where('account_id', '=', account.id)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-  const deal = (run?.context as { deal?: { contacts?: { email?: string | null }[] } } | undefined)?.deal;
-  const emails = [...(deal?.contacts ?? []).map((c) => c.email), account.ae_email];
+  const emails = [...(await customerContacts(services, teamId, account.id)), account.ae_email];
   if (account.csm_user_id) emails.push(await slackEmail(services, teamId, account.csm_user_id));
-  return [
-    ...new Set(
-      emails
-        .filter((e): e is string => typeof e === 'string' && EMAIL.test(e.trim()))
-        .map((e) => e.trim().toLowerCase()),
-    ),
-  ];
+  return plainAddresses(emails);
 }
 
 /** The CSM's email from Slack, so the meeting lands on their own calendar too (null when hidden). */

@@ -5,7 +5,7 @@
  * or recovery itself, or from the sweep if that moment was missed (a crash).
  */
 import { sql } from 'kysely';
-import type { Connection } from '../../app/db-types.js';
+import type { AccountSource, Connection } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { findProviderDefinition } from '../../providers/registry.js';
 import { type ProviderApiContext, ProviderError } from '../../providers/types.js';
@@ -16,6 +16,8 @@ import { WaitForConnection } from './runs.js';
 
 /** The queue that advances runs (the handoff's steps; the only kind of run so far). */
 export const RUN_STEP_JOB = 'handoff-step';
+/** The queue of write-backs outside runs (write-back.ts), sent again here when their connection is back. */
+export const ACCOUNT_WRITE_BACK_JOB = 'account-write-back';
 
 /**
  * `fn` with a live token for the team's connection to `provider`, for a workflow step: a connection that
@@ -65,6 +67,20 @@ export async function resumeRunsWaitingFor(
   for (const { id } of rows) await services.jobs.send(RUN_STEP_JOB, { runId: id }, { singletonKey: id });
   if (rows.length)
     services.logger.info({ team: teamId, provider, runs: rows.length }, 'waiting runs resumed');
+  // Write-backs outside runs (milestones) that found the connection broken go again too.
+  const accounts = await services.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('team_id', '=', teamId)
+    .where('source', '=', provider as AccountSource)
+    .where('crm_write_problem', 'is not', null)
+    .execute();
+  if (accounts.length) {
+    await services.jobs.sendMany(
+      ACCOUNT_WRITE_BACK_JOB,
+      accounts.map((a) => ({ data: { teamId, accountId: a.id } })),
+    );
+  }
   return rows.length;
 }
 

@@ -11,9 +11,11 @@
 import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
 import { findProviderDefinition } from '../../providers/registry.js';
-import { StepFailure, StepNeedsSetup } from './runs.js';
+import { StepFailure, StepNeedsSetup, WaitForConnection } from './runs.js';
 import { workflowSettings, writeBackOptions } from './settings.js';
-import { withStepConnection } from './waiting.js';
+import { ACCOUNT_WRITE_BACK_JOB, withStepConnection } from './waiting.js';
+
+export { ACCOUNT_WRITE_BACK_JOB };
 
 export type WriteBackOutcome = 'written' | 'source has no write-back';
 
@@ -49,6 +51,47 @@ export async function writeBackAccount(
     .where('id', '=', accountId)
     .execute();
   return 'written';
+}
+
+export interface AccountWriteBackJob {
+  teamId: string;
+  accountId: string;
+}
+
+/**
+ * A write-back outside a handoff run (a milestone made the account live, a reassignment), as a job: what
+ * only a person can fix (the CRM disconnected, fields to add) is recorded on the account in words and
+ * shown there, and the write is sent again when the connection is back (`resumeRunsWaitingFor`); other
+ * errors (429, outages) are thrown for the job's retries. The job reads the account when it runs, and one
+ * account's writes take turns (an advisory lock), so the last write carries the latest state.
+ */
+export async function writeBackChange(services: Services, job: AccountWriteBackJob): Promise<string> {
+  const lock = `account-write-back:${job.accountId}`;
+  return services.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext(${lock}))`.execute(conn);
+    try {
+      const outcome = await writeBackAccount(services, job.teamId, job.accountId);
+      await recordProblem(services, job.accountId, null);
+      return outcome;
+    } catch (err) {
+      if (err instanceof WaitForConnection || err instanceof StepNeedsSetup) {
+        await recordProblem(services, job.accountId, err.message);
+        return 'waiting for a person';
+      }
+      if (err instanceof StepFailure) return err.message;
+      throw err;
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${lock}))`.execute(conn);
+    }
+  });
+}
+
+async function recordProblem(services: Services, accountId: string, problem: string | null): Promise<void> {
+  await services.db
+    .updateTable('accounts')
+    .set({ crm_write_problem: problem })
+    .where('id', '=', accountId)
+    .execute();
 }
 
 /**

@@ -35,8 +35,10 @@ function encodedWord(text: string): string {
 
 /** The message as RFC 2822 text, base64url-encoded for `raw`. */
 export function rawMessage(mail: OutgoingMail): string {
-  if (!PLAIN_ADDRESS.test(mail.to.email)) throw new Error('not a plain email address');
-  const to = mail.to.name ? `${encodedWord(mail.to.name)} <${mail.to.email}>` : mail.to.email;
+  if (!mail.to.length || mail.to.some((r) => !PLAIN_ADDRESS.test(r.email))) {
+    throw new Error('not a plain email address');
+  }
+  const to = mail.to.map((r) => (r.name ? `${encodedWord(r.name)} <${r.email}>` : r.email)).join(', ');
   const body = Buffer.from(mail.html, 'utf8')
     .toString('base64')
     .replace(/.{1,76}/g, '$&\r\n');

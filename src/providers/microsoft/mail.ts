@@ -16,9 +16,9 @@ export const outlookMail: MailSender = {
       message: {
         subject: mail.subject,
         body: { contentType: 'HTML', content: mail.html },
-        toRecipients: [
-          { emailAddress: { address: mail.to.email, ...(mail.to.name ? { name: mail.to.name } : {}) } },
-        ],
+        toRecipients: mail.to.map((r) => ({
+          emailAddress: { address: r.email, ...(r.name ? { name: r.name } : {}) },
+        })),
       },
       saveToSentItems: true,
     });

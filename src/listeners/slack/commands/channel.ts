@@ -3,11 +3,12 @@
  * creates one by the team's naming rule, `/thread channel naming <rule>` sets that rule (managers).
  * Linking and creating are for managers and the account's own CSM.
  */
+
+import { mayWorkOn } from '../../../domain/accounts/permission.js';
 import { accountNamed, type NamedAccount } from '../../../domain/channels/accounts.js';
 import { createChannel } from '../../../domain/channels/create.js';
 import { linkChannel } from '../../../domain/channels/link.js';
 import { channelName, validRule } from '../../../domain/channels/names.js';
-import { mayChangeChannel } from '../../../domain/channels/permission.js';
 import { channelSettings, setNameRule } from '../../../domain/channels/settings.js';
 import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { severalAccountsMessage } from '../../../views/messages/accounts.js';
@@ -49,7 +50,7 @@ async function named(ctx: CommandContext, typed: string): Promise<{ account: Nam
   const found = await accountNamed(ctx.services.db, ctx.teamId, asTyped(typed));
   if (found.found === 'none') return noSuchAccountMessage(typed, found.suggestion);
   if (found.found === 'several') return severalAccountsMessage(typed, found.names, found.total);
-  if (!(await mayChangeChannel(ctx.services, ctx.teamId, ctx.userId, found.account))) {
+  if (!(await mayWorkOn(ctx.services, ctx.teamId, ctx.userId, found.account))) {
     return notYoursMessage(found.account.name, whoCanHelp(await threadAdmins(ctx.services, ctx.teamId)));
   }
   return { account: found.account };

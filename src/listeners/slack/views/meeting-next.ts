@@ -6,8 +6,8 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { enqueueDelivery } from '../../../domain/deliveries/deliveries.js';
+import { openDm } from '../../../domain/deliveries/dm.js';
 import { meetingFor } from '../../../domain/meetings/actions.js';
-import { openDm } from '../../../domain/meetings/notify.js';
 import { scheduleMeeting } from '../../../domain/meetings/schedule.js';
 import { knownZone } from '../../../domain/meetings/when.js';
 import { VIEWS } from '../../../views/ids.js';
