@@ -309,6 +309,8 @@ export interface WriteBackValues {
   onboardingStage: string;
   /** The CSM as people in the CRM know them (their email, else their name); null = no CSM yet. */
   csm: string | null;
+  /** Milestone progress in words ("2 of 6 milestones done · next: Training"); null = no plan yet. */
+  progress: string | null;
 }
 
 /** Where a team keeps Thread's fields in each source, from its workflow settings. */

@@ -97,7 +97,20 @@ describe('post-meeting actions', () => {
     expect(done).toContain('marked complete');
     expect(done).toContain('*Kickoff call* done');
     expect((await milestone('Kickoff call')).status).toBe('done');
-    expect((await milestone('Go live')).status).toBe('pending');
+    // Through the milestone flow: the next one starts, the customer channel and the handoff thread hear of it.
+    expect((await milestone('Go live')).status).toBe('in_progress');
+    await world.app.until(
+      async () =>
+        postsTo(world.app, 'CBLUTH').some((p) => p.text.includes('Kickoff call is complete')) || undefined,
+      'the progress post in the customer channel',
+    );
+    await world.app.until(
+      async () =>
+        postsTo(world.app, 'C0HANDOFF').some(
+          (p) => p.args.thread_ts === HANDOFF_TS && p.text.includes('*Kickoff call* done by <@UMEMBER>'),
+        ) || undefined,
+      'the note under the handoff post',
+    );
     // An admin may too (here: nothing left to tick off).
     const again = await answerTo(ACTIONS.meetingComplete, meetingId, 'UADMIN');
     expect(again).toContain('no kickoff milestone to tick off');

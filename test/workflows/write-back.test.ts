@@ -81,7 +81,11 @@ describe('HubSpot: the handoff writes the onboarding stage and CSM back to the d
     });
     const deal = hubspot.deals.find((d) => d.id === '7001')!;
     expect(deal.properties).toMatchObject({ thread_onboarding_stage: 'onboarding', thread_csm: CSM_EMAIL });
-    expect([...hubspot.dealProperties.keys()].sort()).toEqual(['thread_csm', 'thread_onboarding_stage']);
+    expect([...hubspot.dealProperties.keys()].sort()).toEqual([
+      'thread_csm',
+      'thread_onboarding_progress',
+      'thread_onboarding_stage',
+    ]);
     expect(hubspot.dealProperties.get('thread_onboarding_stage')?.options).toEqual([
       'new',
       'onboarding',

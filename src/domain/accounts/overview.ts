@@ -100,12 +100,13 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
       't.name as template_name',
       'a.template_version',
       'a.crm_follow_note',
+      'a.crm_write_problem',
     ])
     .where('a.id', '=', summary.id)
     .executeTakeFirstOrThrow();
   const milestones = await db
     .selectFrom('account_milestones')
-    .select(['name', 'due_date as dueDate', 'status'])
+    .select(['id', 'name', 'due_date as dueDate', 'status'])
     .where('account_id', '=', summary.id)
     .orderBy('position')
     .execute();
@@ -128,6 +129,7 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
     ...(await customerChannelOf(db, summary.id)),
     lastRun: run ?? null,
     crmNote: account.crm_follow_note,
+    crmWriteProblem: account.crm_write_problem,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB, TemplateMilestone } from '../../app/db-types.js';
+import { templateActionSchema } from '../milestones/actions.js';
 
 export const DEFAULT_TEMPLATE_NAME = 'Standard onboarding';
 
@@ -94,6 +95,11 @@ export async function editTemplate(
   if (!milestones.length) throw new Error('a template needs at least one milestone');
   if (milestones.some((m) => !m.name.trim() || !Number.isInteger(m.duration_days) || m.duration_days < 0)) {
     throw new Error('each milestone needs a name and a whole number of days (0 or more)');
+  }
+  if (milestones.some((m) => (m.actions ?? []).some((a) => !templateActionSchema.safeParse(a).success))) {
+    throw new Error(
+      'each action is a Slack message (text) or an email (to the customer or the AE, subject and body), 0–720 hours after its milestone starts',
+    );
   }
   return db.transaction().execute(async (trx) => {
     // The row lock orders concurrent edits, so each gets its own version number.

@@ -31,3 +31,14 @@ export async function setNameRule(db: Kysely<DB>, teamId: string, rule: string, 
     )
     .execute();
 }
+
+/** How many days without customer engagement flag an account on its CSM's Home (1–365). */
+export async function setSilentDays(db: Kysely<DB>, teamId: string, days: number, by: string): Promise<void> {
+  await db
+    .insertInto('customer_channel_settings')
+    .values({ team_id: teamId, silent_days: days, updated_by: by })
+    .onConflict((oc) =>
+      oc.column('team_id').doUpdateSet({ silent_days: days, updated_by: by, updated_at: sql`now()` }),
+    )
+    .execute();
+}

@@ -9,6 +9,7 @@ import { notesMessage } from '../../views/messages/meetings.js';
 import { NOTES_MAX_LENGTH } from '../../views/modals/meetings.js';
 import { mayWorkOn } from '../accounts/permission.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
+import { completeMilestone } from '../milestones/change.js';
 import { handoffPost } from '../workflows/handoff-post.js';
 import { type LoadedMeeting, loadMeeting } from './view.js';
 
@@ -33,27 +34,36 @@ export async function meetingFor(
 }
 
 /**
- * The account's kickoff milestone(s) — any not yet done whose name says kickoff ("Kickoff call") — done,
- * and the meeting recorded as held. One call, so a later milestone flow can take it over whole.
- * Returns the milestones it ticked off (none when the account has no such milestone, or it was done).
+ * The meeting recorded as held, and the account's kickoff milestone(s) — any not yet done whose name says
+ * kickoff ("Kickoff call") — completed through the milestone flow, so the customer channel, the handoff
+ * thread and the CRM hear of it as they would from any other way of completing it. Returns the
+ * milestones it completed (none when the account has no such milestone, or it was done).
  */
-export async function completeKickoff(services: Services, found: LoadedMeeting): Promise<string[]> {
-  return services.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('meetings')
-      .set({ completed_at: sql`coalesce(completed_at, now())`, updated_at: sql`now()` })
-      .where('id', '=', found.meeting.id)
-      .execute();
-    const done = await trx
-      .updateTable('account_milestones')
-      .set({ status: 'done', completed_at: sql`now()` })
-      .where('account_id', '=', found.account.id)
-      .where(sql<boolean>`name ~* 'kick[ -]?off'`)
-      .where('status', 'not in', ['done', 'skipped'])
-      .returning('name')
-      .execute();
-    return done.map((m) => m.name);
-  });
+export async function completeKickoff(
+  services: Services,
+  found: LoadedMeeting,
+  userId: string,
+): Promise<string[]> {
+  const teamId = found.meeting.team_id;
+  await services.db
+    .updateTable('meetings')
+    .set({ completed_at: sql`coalesce(completed_at, now())`, updated_at: sql`now()` })
+    .where('id', '=', found.meeting.id)
+    .execute();
+  const kickoffs = await services.db
+    .selectFrom('account_milestones')
+    .select('id')
+    .where('account_id', '=', found.account.id)
+    .where(sql<boolean>`name ~* 'kick[ -]?off'`)
+    .where('status', 'not in', ['done', 'skipped'])
+    .orderBy('position')
+    .execute();
+  const done: string[] = [];
+  for (const { id } of kickoffs) {
+    const r = await completeMilestone(services, { teamId, userId }, id);
+    if (r.outcome === 'completed') done.push(r.milestone.name);
+  }
+  return done;
 }
 
 export type NotesOutcome =

@@ -9,7 +9,6 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { TemplateAction } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { escapeText, userMention } from '../../views/mrkdwn.js';
 import { customerContacts } from '../accounts/contacts.js';

@@ -228,6 +228,7 @@ async function handoffView(
   return {
     dealName: account.name,
     sourceName: sourceName(context.source),
+    accountId: accountOf(context),
     dealId: deal?.id ?? '',
     amount: account.amount,
     currency: account.currency,

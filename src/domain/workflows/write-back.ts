@@ -37,6 +37,7 @@ export async function writeBackAccount(
   const values = {
     onboardingStage: account.stage,
     csm: account.csm_user_id ? await csmAsCrmKnowsThem(services, teamId, account.csm_user_id) : null,
+    progress: await progressInWords(services, accountId),
   };
   const writeBack = def.writeBack;
   // Disconnected, or broken in a way only a person can fix: the run waits for the reconnect.
@@ -92,6 +93,21 @@ async function recordProblem(services: Services, accountId: string, problem: str
     .set({ crm_write_problem: problem })
     .where('id', '=', accountId)
     .execute();
+}
+
+/** "2 of 6 milestones done · next: Training" (null before a template is applied). */
+async function progressInWords(services: Services, accountId: string): Promise<string | null> {
+  const milestones = await services.db
+    .selectFrom('account_milestones')
+    .select(['name', 'status'])
+    .where('account_id', '=', accountId)
+    .orderBy('position')
+    .execute();
+  if (!milestones.length) return null;
+  const done = milestones.filter((m) => m.status === 'done' || m.status === 'skipped').length;
+  const next =
+    milestones.find((m) => m.status === 'in_progress') ?? milestones.find((m) => m.status === 'pending');
+  return `${done} of ${milestones.length} milestones done${next ? ` · next: ${next.name}` : ''}`;
 }
 
 /**

@@ -1,11 +1,13 @@
 /** Every background job Thread runs. The app wires them to pg-boss (`src/app/jobs.ts`). */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
+import { accountWriteBackJob } from './account-write-back.js';
 import { broadcastProgressJob } from './broadcast-progress.js';
 import { calendarSyncJob } from './calendar-sync.js';
 import { deliverJob } from './deliver.js';
 import { handoffStepJob } from './handoff-step.js';
 import { meetingReminderJob } from './meeting-reminder.js';
+import { milestoneActionJob } from './milestone-action.js';
 import { pollRecheckJob } from './poll-recheck.js';
 import { pollSourceJob } from './poll-source.js';
 import { pollSourcesJob } from './poll-sources.js';
@@ -29,4 +31,6 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   pollSourcesJob,
   pollSourceJob,
   pollRecheckJob,
+  milestoneActionJob,
+  accountWriteBackJob,
 ];

@@ -1,11 +1,12 @@
 /**
- * Every 10 minutes: trigger events, deliveries and handoff runs whose job never ran (a crash between
+ * Every 10 minutes: trigger events, deliveries, handoff runs and milestone actions whose job never ran (a crash between
  * storing and queueing) go back to their job, and runs waiting for a connection that works again (its
  * recovery was missed) resume.
  */
 import type { JobSpec } from '../../app/jobs.js';
 import type { Services } from '../../app/services.js';
 import { DELIVER_JOB } from '../../domain/deliveries/deliveries.js';
+import { MILESTONE_ACTION_JOB, stuckActions } from '../../domain/milestones/actions.js';
 import { stuckDeliveries, stuckTriggerEvents, stuckWorkflowRuns } from '../../domain/recovery/stuck-work.js';
 import { HANDOFF_STEP_JOB } from '../../domain/workflows/handoff.js';
 import { resumeRunsWaitingFor, runsReadyToResume } from '../../domain/workflows/waiting.js';
@@ -25,10 +26,20 @@ export const sweepJob: JobSpec<Services> = {
     for (const id of events) await services.jobs.send(triggerEventJob.name, { id }, { singletonKey: id });
     for (const id of deliveries) await services.jobs.send(DELIVER_JOB, { id }, { singletonKey: id });
     for (const runId of runs) await services.jobs.send(HANDOFF_STEP_JOB, { runId }, { singletonKey: runId });
+    const actions = await stuckActions(services);
+    for (const a of actions) {
+      await services.jobs.send(MILESTONE_ACTION_JOB, a, { singletonKey: `${a.milestoneId}:${a.position}` });
+    }
     let resumed = 0;
     for (const { teamId, provider } of await runsReadyToResume(services)) {
       resumed += await resumeRunsWaitingFor(services, teamId, provider);
     }
-    return { events: events.length, deliveries: deliveries.length, runs: runs.length, resumed };
+    return {
+      events: events.length,
+      deliveries: deliveries.length,
+      runs: runs.length,
+      actions: actions.length,
+      resumed,
+    };
   },
 };

@@ -1,6 +1,6 @@
 /**
  * Writing the account back to its HubSpot deal: Thread's own deal properties `thread_onboarding_stage`
- * (a dropdown of Thread's stages) and `thread_csm` (text), set with one PATCH — idempotent, so a retried
+ * (a dropdown of Thread's stages), `thread_csm` and `thread_onboarding_progress` (text), set with one PATCH — idempotent, so a retried
  * step writes the same values again and doubles nothing.
  *
  * A portal has no such properties until they are created. HubSpot refuses a PATCH naming an unknown
@@ -19,6 +19,9 @@ export const HUBSPOT_OWNED_PROPERTIES = {
   onboarding_stage: 'thread_onboarding_stage',
   csm: 'thread_csm',
 } as const;
+
+/** Written, never followed back: progress is Thread's to count (a change made in HubSpot is overwritten). */
+const PROGRESS_PROPERTY = 'thread_onboarding_progress';
 
 /** Thread's stages as the dropdown's options (the value is Thread's id, so the webhook maps back 1:1). */
 const STAGE_OPTIONS = [
@@ -47,6 +50,14 @@ const DEFINITIONS = {
     type: 'string',
     fieldType: 'text',
   },
+  [PROGRESS_PROPERTY]: {
+    name: PROGRESS_PROPERTY,
+    label: 'Onboarding progress (Thread)',
+    description: 'Milestones done and the next one. Written by Thread each time a milestone moves.',
+    groupName: 'dealinformation',
+    type: 'string',
+    fieldType: 'text',
+  },
 } as const;
 
 export const hubspotWriteBack: DealWriteBack = {
@@ -56,6 +67,7 @@ export const hubspotWriteBack: DealWriteBack = {
       [HUBSPOT_OWNED_PROPERTIES.onboarding_stage]: values.onboardingStage,
       // HubSpot clears a property set to the empty string.
       [HUBSPOT_OWNED_PROPERTIES.csm]: values.csm ?? '',
+      [PROGRESS_PROPERTY]: values.progress ?? '',
     };
     try {
       await client.crm.deals.basicApi.update(dealId, { properties });

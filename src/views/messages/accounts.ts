@@ -30,7 +30,8 @@ export interface AccountView extends AccountLine {
   aeName: string | null;
   aeEmail: string | null;
   template: { name: string; version: number } | null;
-  milestones: { name: string; dueDate: string; status: MilestoneState }[];
+  /** `id` where the view offers buttons on them (the account modal). */
+  milestones: { id?: string; name: string; dueDate: string; status: MilestoneState }[];
   /** Absent: not looked up (lists); null: the account has none yet. */
   customerChannel?: CustomerChannelView | null;
   engagement?: EngagementView;
@@ -38,6 +39,8 @@ export interface AccountView extends AccountLine {
   lastRun?: LastRunView | null;
   /** The last CRM change Thread could not follow, in words (a CSM not in the pool, an unknown stage). */
   crmNote?: string | null;
+  /** The last write to the CRM that did not go through, in words. */
+  crmWriteProblem?: string | null;
 }
 
 export interface LastRunView {
@@ -139,7 +142,8 @@ export function accountsMessage(accounts: readonly AccountLine[]): SlackMessage 
   };
 }
 
-export function accountMessage(a: AccountView): SlackMessage {
+/** The account's name and facts: the top of `/thread account` and of the account view in App Home. */
+export function accountHeadBlocks(a: AccountView): KnownBlock[] {
   const ae = [a.aeName && escapeText(a.aeName), a.aeEmail && `(${escapeText(a.aeEmail)})`]
     .filter(Boolean)
     .join(' ');
@@ -156,16 +160,30 @@ export function accountMessage(a: AccountView): SlackMessage {
   ];
   if (a.lastRun) facts.push(`*Last run:* ${lastRunLine(a.lastRun)}`);
   if (a.crmNote) facts.push(`*Not followed from the CRM:* ${truncate(escapeText(a.crmNote), 500)}`);
-  const milestones = a.milestones.map(
-    (m) => `${MILESTONE[m.status]} — *${name(m.name)}* · due ${day(m.dueDate)}`,
-  );
+  if (a.crmWriteProblem) {
+    facts.push(`⚠️ *Not written to the CRM:* ${truncate(escapeText(a.crmWriteProblem), 500)}`);
+  }
+  return [section(`*${name(a.name)}*`), section(facts.join('\n'))];
+}
+
+/** One milestone as a line: its state, name and due date. */
+export function milestoneLine(m: AccountView['milestones'][number]): string {
+  return `${MILESTONE[m.status]} — *${name(m.name)}* · due ${day(m.dueDate)}`;
+}
+
+export function accountMessage(a: AccountView): SlackMessage {
+  const milestones = a.milestones.map(milestoneLine);
   return {
     text: `Account ${name(a.name)}`,
     blocks: [
-      section(`*${name(a.name)}*`),
-      section(facts.join('\n')),
+      ...accountHeadBlocks(a),
       ...(milestones.length
-        ? [section(`*Milestones* (${progress(a)})`), ...packed(milestones, (left) => `…and ${left} more.`)]
+        ? [
+            section(
+              `*Milestones* (${progress(a)}) — mark one done: \`/thread milestone done <account> <milestone>\``,
+            ),
+            ...packed(milestones, (left) => `…and ${left} more.`),
+          ]
         : []),
     ],
   };

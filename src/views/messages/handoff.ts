@@ -56,6 +56,8 @@ export interface HandoffView {
   ownerId: string | null;
   csm: { userId: string } | { none: true; poolSize: number };
   milestones: { name: string; dueDate: string }[];
+  /** Thread's account: the CSM's DM opens it (its milestones' buttons live there). */
+  accountId?: string;
   /** The AE as the CRM names them (owner name and email), when it does. */
   ae?: { name: string | null; email: string | null };
   companyName?: string | null;
@@ -261,11 +263,25 @@ export function handoffPost(h: HandoffView): SlackMessage {
 
 /** The DM to the assigned CSM. */
 export function handoffDm(h: HandoffView): SlackMessage {
-  return message(
+  const m = message(
     `Your new account: ${dealName(h)}`,
-    `You are the CSM for this new customer from ${h.sourceName}. Their onboarding plan is below.`,
+    `You are the CSM for this new customer from ${h.sourceName}. Their onboarding plan is below: start and complete its milestones from the account view (Open account, or App Home).`,
     h,
   );
+  if (!h.accountId) return m;
+  const open: KnownBlock = {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Open account' },
+        action_id: ACTIONS.accountOpen,
+        value: h.accountId,
+        style: 'primary',
+      },
+    ],
+  };
+  return { ...m, blocks: [...(m.blocks ?? []), open] };
 }
 
 export interface HandoffSettingsView {

@@ -4,6 +4,7 @@ import { registerCompleteHandoffAction } from './complete-handoff.js';
 import { registerConnectActions } from './connect.js';
 import { registerDisconnectAction } from './disconnect.js';
 import { registerMeetingButtons } from './meeting-buttons.js';
+import { registerMilestoneButtons } from './milestone-buttons.js';
 import { registerTestAction } from './test.js';
 import { registerViewLogsAction } from './view-logs.js';
 import { registerWorkflowEditActions } from './workflow-edit.js';
@@ -15,6 +16,7 @@ export function registerActions(app: App, services: Services): void {
   registerDisconnectAction(app, services);
   registerViewLogsAction(app, services);
   registerMeetingButtons(app, services);
+  registerMilestoneButtons(app, services);
   registerCompleteHandoffAction(app, services);
   registerWorkflowEditActions(app, services);
   registerWorkflowRetryAction(app, services);

@@ -36,7 +36,7 @@ export function registerMeetingButtons(app: App, services: Services): void {
     const { respond } = args;
     const found = await allowedMeeting(services, args);
     if (!found) return;
-    const done = await completeKickoff(services, found);
+    const done = await completeKickoff(services, found, args.body.user.id);
     await respond({
       response_type: 'ephemeral',
       replace_original: false,

@@ -1,6 +1,7 @@
 /**
  * `/thread channel #channel <account>` links an existing channel, `/thread channel create <account>`
- * creates one by the team's naming rule, `/thread channel naming <rule>` sets that rule (managers).
+ * creates one by the team's naming rule, `/thread channel naming <rule>` sets that rule and
+ * `/thread channel silent <days>` the days of customer silence that flag an account (managers).
  * Linking and creating are for managers and the account's own CSM.
  */
 
@@ -9,7 +10,7 @@ import { accountNamed, type NamedAccount } from '../../../domain/channels/accoun
 import { createChannel } from '../../../domain/channels/create.js';
 import { linkChannel } from '../../../domain/channels/link.js';
 import { channelName, validRule } from '../../../domain/channels/names.js';
-import { channelSettings, setNameRule } from '../../../domain/channels/settings.js';
+import { channelSettings, setNameRule, setSilentDays } from '../../../domain/channels/settings.js';
 import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { severalAccountsMessage } from '../../../views/messages/accounts.js';
 import {
@@ -58,7 +59,7 @@ async function named(ctx: CommandContext, typed: string): Promise<{ account: Nam
 
 export const channelCommand: Subcommand = {
   name: 'channel',
-  usage: 'channel [#channel <account> | create <account> | naming <rule>]',
+  usage: 'channel [#channel <account> | create <account> | naming <rule> | silent <days>]',
   summary: 'Link an account’s customer channel (Slack Connect too) or create one and invite the CSM and AE.',
   example: '/thread channel #acme-onboarding Acme',
   async run(ctx) {
@@ -78,6 +79,25 @@ export const channelCommand: Subcommand = {
       if (!validRule(rule)) return badRuleMessage(rest(command.text, 2));
       await setNameRule(services.db, teamId, rule, userId);
       return ruleSetMessage(rule, channelName(rule, 'Acme Corp'));
+    }
+
+    if (verb === 'silent') {
+      if (!(await canManage(services, teamId, userId))) {
+        return refusalMessage(
+          'change when accounts count as silent',
+          whoCanHelp(await threadAdmins(services, teamId)),
+        );
+      }
+      const days = Number(args[1]);
+      if (!Number.isInteger(days) || days < 1 || days > 365) {
+        return text(
+          `An account is flagged on its CSM’s Home after *${(await channelSettings(services.db, teamId)).silentDays} days* without a reaction or reply from the customer. Change it with a whole number of days from 1 to 365: \`/thread channel silent 10\`.`,
+        );
+      }
+      await setSilentDays(services.db, teamId, days, userId);
+      return text(
+        `Done: an account is now flagged on its CSM’s Home after *${days} day${days === 1 ? '' : 's'}* without a reaction or reply from the customer.`,
+      );
     }
 
     if (verb === 'create') {

@@ -16,6 +16,7 @@ import { csmCommand } from './csm.js';
 import { disconnectCommand } from './disconnect.js';
 import { handoffCommand } from './handoff.js';
 import { helpCommand } from './help.js';
+import { milestoneCommand } from './milestone.js';
 import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
 import type { Subcommand } from './subcommand.js';
@@ -33,6 +34,7 @@ export function subcommands(): Subcommand[] {
     adminsCommand,
     accountsCommand,
     accountCommand,
+    milestoneCommand,
     csmCommand,
     handoffCommand,
     scheduleCommand,
