@@ -48,6 +48,9 @@ export interface SlackEmulatorOptions {
 export interface PostedMessage {
   ts: string;
   text?: unknown;
+  blocks?: unknown[];
+  /** Set on a reply in a thread: the parent's ts. */
+  thread_ts?: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
@@ -234,7 +237,14 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         }
         const ts = nextTs();
         const list = messages.get(channel) ?? [];
-        list.push({ ts, text: args.text, ...(metadata ? { metadata } : {}) });
+        const blocks = typeof args.blocks === 'string' ? JSON.parse(args.blocks) : args.blocks;
+        list.push({
+          ts,
+          text: args.text,
+          ...(Array.isArray(blocks) ? { blocks } : {}),
+          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          ...(metadata ? { metadata } : {}),
+        });
         messages.set(channel, list);
         return ok({ channel, ts, message: { text: args.text } });
       }

@@ -10,6 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Services } from '../../../app/services.js';
 import { accountById } from '../../../domain/accounts/overview.js';
 import { mayWorkOn } from '../../../domain/accounts/permission.js';
+import { publishHome } from '../../../domain/connections/home.js';
 import { completeMilestone, startMilestone } from '../../../domain/milestones/change.js';
 import { progressOf } from '../../../domain/milestones/progress.js';
 import { ACTIONS } from '../../../views/ids.js';
@@ -47,7 +48,9 @@ export function registerMilestoneButtons(app: App, services: Services): void {
         await respond({ replace_original: true, ...dm });
         return;
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
+      // App Home has no response_url: the answer goes at the top of the tab.
+      if (body.view?.type === 'home') await publishHome(services, teamId, actor.userId, reply.text);
+      else await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
     });
   }
 
@@ -59,7 +62,8 @@ export function registerMilestoneButtons(app: App, services: Services): void {
     const modal = await modalFor(services, teamId, body.user.id, accountId);
     if (!modal) {
       const gone = 'That account is no longer in Thread. `/thread accounts` lists them all.';
-      await respond({ response_type: 'ephemeral', replace_original: false, text: gone });
+      if (body.view?.type === 'home') await publishHome(services, teamId, body.user.id, gone);
+      else await respond({ response_type: 'ephemeral', replace_original: false, text: gone });
       return;
     }
     // From inside a modal the account view stacks on it; from Home or a DM it opens.
