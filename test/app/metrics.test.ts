@@ -4,9 +4,12 @@
  * that post, retry and fail, a connection, refreshes, jobs in each state).
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/app/config.js';
+import type { DB } from '../../src/app/db-types.js';
+import { Metrics } from '../../src/app/metrics.js';
 import { getAccessToken } from '../../src/domain/connections/tokens.js';
 import { DELIVER_JOB, enqueueDelivery } from '../../src/domain/deliveries/deliveries.js';
 import { connectionRow, connectVia, useConnectorWorld } from '../connectors/helpers.js';
@@ -195,6 +198,22 @@ describe('GET /metrics', () => {
     expect(m.get('thread_token_refreshes_total{provider="notion",outcome="failed"}')).toBe(1);
     expect(m.get('thread_connections{provider="notion",state="connected"}')).toBe(0);
     expect(m.get('thread_connections{provider="notion",state="error"}')).toBe(1);
+  });
+
+  it('while the database cannot be read, the scrape still answers: its gauges are left out, not zeroed', async () => {
+    // Nothing listens on port 1: every query fails at once, as in an outage.
+    const pool = new pg.Pool({ connectionString: 'postgres://thread@127.0.0.1:1/thread' });
+    const unreachable = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      const metrics = new Metrics(unreachable);
+      metrics.tokenRefresh('notion', 'ok');
+      const text = await metrics.registry.metrics();
+      expect(text).toContain('thread_token_refreshes_total{provider="notion",outcome="ok"} 1');
+      expect(text).toContain('# TYPE thread_jobs gauge');
+      expect(text).not.toMatch(/^thread_(jobs|connections|deliveries_stored)\{/m);
+    } finally {
+      await unreachable.destroy();
+    }
   });
 
   describe('a second instance on the same database', () => {
