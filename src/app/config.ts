@@ -35,6 +35,8 @@ const WHERE: Record<string, string> = {
   THREAD_ENCRYPTION_KEY: '32 random bytes as base64: `openssl rand -base64 32`',
   THREAD_PREVIOUS_ENCRYPTION_KEYS: 'comma-separated old THREAD_ENCRYPTION_KEY values, kept while rotating',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace',
+  THREAD_METRICS_TOKEN:
+    'any random string of 32+ characters, e.g. `openssl rand -hex 32`; unset = no /metrics',
 };
 
 const logLevelNames = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -116,6 +118,10 @@ const envSchema = z.object({
     z.enum(logLevelNames, { message: `must be one of ${logLevelNames.join(', ')}` }).optional(),
   ),
   NODE_ENV: optionalString,
+  // The bearer token Prometheus sends to GET /metrics; a short one could be guessed over the network.
+  THREAD_METRICS_TOKEN: optionalString.pipe(
+    z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  ),
   // The token Notion sends once to /webhooks/notion when a webhook subscription is created; it signs events.
   NOTION_WEBHOOK_VERIFICATION_TOKEN: optionalString.pipe(
     z
@@ -160,6 +166,8 @@ export interface Config {
   providers: Record<ProviderEnvPrefix, ProviderSettings>;
   /** Verifies Notion's webhook signatures; without it Notion webhooks are refused (polling still runs). */
   notionWebhookToken?: string;
+  /** Bearer token for GET /metrics; unset, the route does not exist (404). */
+  metricsToken?: string;
 }
 
 export const SLACK_API_DEFAULT = 'https://slack.com/api/';
@@ -254,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pretty: e.NODE_ENV !== 'production',
     providers,
     notionWebhookToken: e.NOTION_WEBHOOK_VERIFICATION_TOKEN,
+    metricsToken: e.THREAD_METRICS_TOKEN,
   };
   // Secrets are known to the log scrubber from the moment they are read.
   for (const secret of configSecrets(config)) rememberSecret(secret);
@@ -273,6 +282,7 @@ export function configSecrets(config: Config): string[] {
     config.encryptionKey,
     ...config.previousEncryptionKeys,
     config.notionWebhookToken,
+    config.metricsToken,
   ].filter((s): s is string => Boolean(s));
 }
 

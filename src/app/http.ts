@@ -1,8 +1,9 @@
 /**
- * Thread's own HTTP routes around Bolt's: health, provider OAuth and webhook mount points, and the
- * plain answers for everything else (404 for unknown routes, a clean 500 — never a stack trace).
+ * Thread's own HTTP routes around Bolt's: health, metrics, provider OAuth and webhook mount points, and
+ * the plain answers for everything else (404 for unknown routes, a clean 500 — never a stack trace).
  */
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { ping } from './db.js';
 import type { Services } from './services.js';
 import { slackGuard } from './slack-guard.js';
@@ -32,11 +33,41 @@ export function createHttpApp(services: Services, mounts: HttpMounts = {}): Expr
     else res.status(503).json({ status: 'unavailable', version: VERSION, database: 'unreachable' });
   });
 
-  // Before Bolt's own route (added later by its receiver): signature window, kind, tenant, replays.
-  if (!services.config.slack.appToken) app.post('/slack/events', slackGuard(services));
+  // Without a token there is no route at all: the 404 below, like any path Thread does not serve.
+  if (services.config.metricsToken) app.get('/metrics', metricsRoute(services, services.config.metricsToken));
+
+  // Before Bolt's own route (added later by its receiver): the ack clock starts, then the guard checks the
+  // signature window, kind, tenant and replays.
+  if (!services.config.slack.appToken) {
+    app.post('/slack/events', services.metrics.ackTimer(), slackGuard(services));
+  }
   if (mounts.oauth) app.use('/oauth', mounts.oauth);
   if (mounts.webhooks) app.use('/webhooks', mounts.webhooks);
   return app;
+}
+
+/** Prometheus's scrape, for a request bearing the token; 401 (and how to authenticate) otherwise. */
+function metricsRoute(services: Services, token: string): RequestHandler {
+  // Digests of equal length, compared in constant time: the answer's timing tells nothing of the token.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const expected = digest(token);
+  return async (req, res, next) => {
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (!given || !timingSafeEqual(digest(given), expected)) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .type('text/plain')
+        .send('Unauthorized.\n');
+      return;
+    }
+    try {
+      const { registry } = services.metrics;
+      res.set('Content-Type', registry.contentType).send(await registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  };
 }
 
 /** Added after Bolt's routes: whatever nobody handled. */

@@ -26,6 +26,7 @@ import { createHttpApp, finishHttpApp } from './http.js';
 import { createInstallationStore } from './installation-store.js';
 import { type JobRunner, type StartJobsOptions, startJobs } from './jobs.js';
 import { boltLogger, createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { migrate } from './migrate.js';
 import { BOT_SCOPES } from './scopes.js';
 import { InflightTracker, type Services } from './services.js';
@@ -130,6 +131,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       vault,
       logger,
       inflight: new InflightTracker(),
+      metrics: config.metricsToken ? new Metrics(database.db).withProcessMetrics() : new Metrics(database.db),
       ...(single ? { botIdentity: () => single.identity.get() } : {}),
       jobs: {
         send: (name, data, sendOptions) => {

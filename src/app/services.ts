@@ -10,6 +10,7 @@ import type { DatabaseHealth } from './db-health.js';
 import type { DB } from './db-types.js';
 import type { JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { BotIdentity } from './slack-check.js';
 import type { TokenVault } from './vault.js';
 
@@ -23,6 +24,8 @@ export interface Services {
   inflight: InflightTracker;
   /** Watches for database outages (set once the app is started). */
   health?: DatabaseHealth;
+  /** Counters and timings for GET /metrics (the gauges read the database themselves). */
+  metrics: Metrics;
   /** Sends background jobs (pg-boss underneath; only src/app knows that). */
   jobs: JobQueue;
   /** Single-workspace mode: the bot token's workspace and bot user, from Slack's auth.test. */

@@ -191,6 +191,7 @@ async function refreshSingleFlight(
 
   if (outcome.kind === 'ok') {
     if (outcome.refreshed) {
+      services.metrics.tokenRefresh(outcome.connection.provider, 'ok');
       await addLog(services, {
         teamId: outcome.connection.team_id,
         provider: outcome.connection.provider,
@@ -204,6 +205,7 @@ async function refreshSingleFlight(
     return outcome.tokens;
   }
   if (!(outcome.error instanceof NotConnectedError)) {
+    services.metrics.tokenRefresh(outcome.connection.provider, 'failed');
     await recordFailure(services, outcome.connection, outcome.error, {
       event: 'refresh_failed',
       persistent: outcome.attempts >= PERSISTENT_AFTER,

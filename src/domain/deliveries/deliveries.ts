@@ -136,6 +136,7 @@ export async function deliver(
   options: { lastTry: boolean },
 ): Promise<DeliveryOutcome> {
   const result = await attempt(services, id, options);
+  services.metrics.delivery(result);
   if (result.outcome === 'rescheduled') {
     await services.jobs.send(DELIVER_JOB, { id }, { startAfter: result.after });
   }
