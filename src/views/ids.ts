@@ -19,6 +19,7 @@ export const ACTIONS = {
   milestoneDone: 'milestone.done',
   /** Opens the account view (a modal with its milestones and their buttons). */
   accountOpen: 'account.open',
+  templateEdit: 'template.edit',
   /** The Notion database select in its settings modal: choosing one reloads its properties. */
   workflowNotionDatabase: 'workflow.notion_database',
 } as const;
@@ -32,4 +33,5 @@ export const VIEWS = {
   completeHandoff: 'handoff.complete_submit',
   workflowSettings: 'workflow.settings',
   account: 'account.view',
+  template: 'template.edit_submit',
 } as const;

@@ -121,3 +121,32 @@ export async function editTemplate(
     return { templateId: t.id, name: t.name, version: t.current_version, milestones: [...milestones] };
   });
 }
+
+/** The template new accounts of the team get: the one chosen in the workflow settings, else the default. */
+export async function teamTemplate(
+  db: Kysely<DB>,
+  teamId: string,
+  chosenId: string | null,
+): Promise<TemplateVersion> {
+  if (chosenId) {
+    const chosen = await db
+      .selectFrom('templates')
+      .select('id')
+      .where('team_id', '=', teamId)
+      .where('id', '=', chosenId)
+      .executeTakeFirst();
+    if (chosen) return currentVersion(db, chosen.id);
+  }
+  return defaultTemplate(db, teamId);
+}
+
+/** Accounts onboarding on some version of this template (they keep theirs when it is edited). */
+export async function accountsOnTemplate(db: Kysely<DB>, templateId: string): Promise<number> {
+  const row = await db
+    .selectFrom('accounts')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('template_id', '=', templateId)
+    .where('stage', 'in', ['new', 'onboarding'])
+    .executeTakeFirstOrThrow();
+  return row.n;
+}

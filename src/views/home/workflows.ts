@@ -76,6 +76,10 @@ export function workflowsBlocks(w: WorkflowsSection): KnownBlock[] {
     { type: 'divider' },
     { type: 'header', text: { type: 'plain_text', text: 'Workflows — sales-to-CS handoff' } },
     section(general, w.canManage ? button('Edit', ACTIONS.workflowEdit, GENERAL_SETTINGS) : undefined),
+    section(
+      `*Onboarding template:* ${truncate(escapeText(w.templateName), 120)} — the milestones every new account gets, and their timed messages and emails.`,
+      w.canManage ? button('Edit template', ACTIONS.templateEdit, 'template') : undefined,
+    ),
   ];
   for (const s of w.sources) blocks.push(sourceBlock(s, w.canManage));
   blocks.push(section('*Recent handoffs*'));

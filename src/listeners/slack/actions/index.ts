@@ -5,6 +5,7 @@ import { registerConnectActions } from './connect.js';
 import { registerDisconnectAction } from './disconnect.js';
 import { registerMeetingButtons } from './meeting-buttons.js';
 import { registerMilestoneButtons } from './milestone-buttons.js';
+import { registerTemplateEditAction } from './template-edit.js';
 import { registerTestAction } from './test.js';
 import { registerViewLogsAction } from './view-logs.js';
 import { registerWorkflowEditActions } from './workflow-edit.js';
@@ -20,4 +21,5 @@ export function registerActions(app: App, services: Services): void {
   registerCompleteHandoffAction(app, services);
   registerWorkflowEditActions(app, services);
   registerWorkflowRetryAction(app, services);
+  registerTemplateEditAction(app, services);
 }

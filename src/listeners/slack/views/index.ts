@@ -5,6 +5,7 @@ import { registerCompleteHandoffSubmit } from './complete-handoff.js';
 import { registerDisconnectConfirm } from './disconnect-confirm.js';
 import { registerMeetingNext } from './meeting-next.js';
 import { registerMeetingNotes } from './meeting-notes.js';
+import { registerTemplateSubmit } from './template.js';
 import { registerWorkflowSettingsSubmit } from './workflow-settings.js';
 
 export function registerViews(app: App, services: Services): void {
@@ -14,4 +15,5 @@ export function registerViews(app: App, services: Services): void {
   registerBroadcastSubmit(app, services);
   registerCompleteHandoffSubmit(app, services);
   registerWorkflowSettingsSubmit(app, services);
+  registerTemplateSubmit(app, services);
 }
