@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyTemplate } from '../../src/domain/accounts/apply-template.js';
 import { defaultTemplate, editTemplate } from '../../src/domain/accounts/templates.js';
 import { MILESTONE_ACTION_JOB } from '../../src/domain/milestones/actions.js';
 import { ACTIONS } from '../../src/views/ids.js';
@@ -133,6 +134,8 @@ async function click(
   value: string,
   userId: string,
   where: 'modal' | 'message' | 'home',
+  /** The account view's account (its private_metadata), for a click in the modal. */
+  viewing = accountId,
 ): Promise<{ status: number; responseUrl: string }> {
   const responseUrl = world.app.slack.responseUrl();
   const base = blockActionPayload({ teamId: world.app.teamId, userId, actionId, value, responseUrl });
@@ -141,7 +144,7 @@ async function click(
       ? {
           ...base,
           container: { type: 'view', view_id: 'VACCOUNT' },
-          view: { id: 'VACCOUNT', type: 'modal', team_id: world.app.teamId },
+          view: { id: 'VACCOUNT', type: 'modal', team_id: world.app.teamId, private_metadata: viewing },
         }
       : where === 'message'
         ? {
@@ -175,7 +178,8 @@ describe('milestones', () => {
     for (const b of view.blocks) expect(checkBlock(b as Record<string, unknown>)).toBeUndefined();
     const shown = blocksToText(view.blocks, { names: NAMES });
     expect(shown).toContain('Milestones — 0 of 6 done');
-    expect(shown).toContain('⬜ to do — Kickoff call');
+    expect(shown).toContain('🔄 in progress — Kickoff call');
+    expect(shown).toContain('⬜ to do — Technical setup');
     expect(JSON.stringify(view.blocks)).toContain(ACTIONS.milestoneStart);
 
     // UAE works here but is not this account's CSM: the same facts, no buttons.
@@ -185,15 +189,8 @@ describe('milestones', () => {
     expect(blocksToText(theirs.blocks)).toContain('Kickoff call');
   });
 
-  it('Start in the account view: the view redraws, and the template’s welcome goes to the customer channel once', async () => {
-    const updated = viewCalls('views.update').length;
-    await click(ACTIONS.milestoneStart, await idOf('Kickoff call'), CSM, 'modal');
-    const view = await world.app.until(() => viewCalls('views.update')[updated], 'the redrawn view');
-    const shown = blocksToText(view.blocks, { names: NAMES });
-    expect(shown).toContain('🔄 Kickoff call is in progress for Wayne <!channel> Enterprises.');
-    expect(shown).toContain('🔄 in progress — Kickoff call');
-    expect(JSON.stringify(view.blocks)).toContain(ACTIONS.milestoneDone);
-
+  it('the plan starts with the handoff: the welcome, queued then, is posted once when the channel is created', async () => {
+    expect((await milestones())[0]!.status).toBe('in_progress');
     await world.app.until(
       () => postsIn(customerChannel).some((p) => p.includes('Welcome to onboarding')) || undefined,
       'the welcome',
@@ -216,6 +213,37 @@ describe('milestones', () => {
     const job = await sql<{ start_after: Date }>`select start_after from pgboss.job
       where name = ${MILESTONE_ACTION_JOB} and data->>'position' = '1'`.execute(db());
     expect(job.rows[0]!.start_after.getTime()).toBe(actions[1]!.due_at.getTime());
+  });
+
+  it('Start in the account view: the milestone starts and the view redraws with what happened', async () => {
+    const other = await makeAccount(world.app, 'Other Co', { csm: CSM });
+    await applyTemplate(db(), other);
+    const second = (
+      await db()
+        .selectFrom('account_milestones')
+        .select('id')
+        .where('account_id', '=', other)
+        .where('position', '=', 1)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const updated = viewCalls('views.update').length;
+    await click(ACTIONS.milestoneStart, second, CSM, 'modal', other);
+    const view = await world.app.until(() => viewCalls('views.update')[updated], 'the redrawn view');
+    const shown = blocksToText(view.blocks, { names: NAMES });
+    expect(shown).toContain('🔄 Technical setup is in progress for Other Co.');
+    expect(shown).toContain('🔄 in progress — Technical setup');
+    expect(JSON.stringify(view.blocks)).toContain(ACTIONS.milestoneDone);
+    // Not theirs to start: refused in the view itself, nothing changed.
+    const third = await db()
+      .selectFrom('account_milestones')
+      .select(['id', 'status'])
+      .where('account_id', '=', other)
+      .where('position', '=', 2)
+      .executeTakeFirstOrThrow();
+    await click(ACTIONS.milestoneStart, third.id, 'UAE', 'modal', other);
+    const refused = await world.app.until(() => viewCalls('views.update')[updated + 1], 'the refusal');
+    expect(blocksToText(refused.blocks)).toContain('Only the account’s CSM');
+    expect(JSON.stringify(refused.blocks)).not.toContain(ACTIONS.milestoneStart);
   });
 
   it('/thread milestone done: one progress post with the right content, one note in the handoff thread, the deal updated', async () => {

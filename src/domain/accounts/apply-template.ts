@@ -39,9 +39,17 @@ export async function applyTemplate(
     if (account.template_id || account.template_version) {
       return { applied: false, templateId: account.template_id, version: account.template_version };
     }
+    // Onboarding begins with the first milestone in progress (its template actions are the caller's to
+    // schedule: domain/milestones/actions.ts).
     await trx
       .insertInto('account_milestones')
-      .values(snapshot(template, options.startDate ?? today()).map((m) => ({ account_id: accountId, ...m })))
+      .values(
+        snapshot(template, options.startDate ?? today()).map((m) => ({
+          account_id: accountId,
+          ...m,
+          ...(m.position === 0 ? { status: 'in_progress' as const, started_at: sql<Date>`now()` } : {}),
+        })),
+      )
       .execute();
     await trx
       .updateTable('accounts')

@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Services } from '../../app/services.js';
+import { actionsWaitingForChannel } from '../milestones/actions.js';
 import type { NamedAccount } from './accounts.js';
 import { forgetTrackedChannels } from './tracked.js';
 
@@ -123,6 +124,7 @@ export async function saveChannel(
       .where('id', '=', accountId)
       .where('team_id', '=', teamId)
       .execute();
+    await actionsWaitingForChannel(services, teamId, accountId);
     const previous = before?.customer_channel_id;
     return previous && previous !== channel.id ? previous : null;
   } catch (err) {

@@ -24,6 +24,8 @@ export interface MilestoneActionJob {
 }
 
 export const MAX_DELAY_HOURS = 720;
+/** Why a Slack message action waits: done when a customer channel is linked (`actionsWaitingForChannel`). */
+export const NO_CHANNEL = 'no customer channel to post in yet: it is posted when one is linked';
 
 /** The boundary for actions (a template edit; what a stored snapshot holds): anything else is refused. */
 export const templateActionSchema = z.discriminatedUnion('type', [
@@ -75,6 +77,23 @@ export async function scheduleActions(
   return inserted.length;
 }
 
+/** The actions of the account's milestones in progress (the plan just applied), each queued once. */
+export async function scheduleStartedActions(
+  services: Services,
+  teamId: string,
+  accountId: string,
+): Promise<number> {
+  const started = await services.db
+    .selectFrom('account_milestones')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'in_progress')
+    .execute();
+  let n = 0;
+  for (const m of started) n += await scheduleActions(services, teamId, m.id);
+  return n;
+}
+
 export type ActionOutcome = 'sent' | 'skipped' | 'already done';
 
 /** The job: one action, done once. */
@@ -116,7 +135,7 @@ export async function runAction(services: Services, job: MilestoneActionJob): Pr
       .replaceAll('{csm}', csm);
 
   if (action.type === 'slack_message') {
-    if (!row.customer_channel_id) return skip('no customer channel to post in');
+    if (!row.customer_channel_id) return skip(NO_CHANNEL);
     await enqueueDelivery(services, {
       teamId: row.team_id,
       channel: row.customer_channel_id,
@@ -196,6 +215,36 @@ function paragraphs(t: string): string {
     .split(/\n{2,}/)
     .map((p) => `<p>${html(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
+}
+
+/**
+ * A customer channel was linked or created: the account's Slack message actions that found none (the
+ * welcome when the plan started, before the channel existed) are done now — those of milestones still
+ * in progress, so a message about a milestone long finished is not posted late.
+ */
+export async function actionsWaitingForChannel(
+  services: Services,
+  teamId: string,
+  accountId: string,
+): Promise<number> {
+  const rows = await services.db
+    .updateTable('milestone_actions as x')
+    .from('account_milestones as m')
+    .set({ status: 'scheduled', detail: null, due_at: sql`now()`, updated_at: sql`now()` })
+    .whereRef('m.id', '=', 'x.milestone_id')
+    .where('m.account_id', '=', accountId)
+    .where('m.status', '=', 'in_progress')
+    .where('x.team_id', '=', teamId)
+    .where('x.status', '=', 'skipped')
+    .where('x.detail', '=', NO_CHANNEL)
+    .returning(['x.milestone_id as milestoneId', 'x.position'])
+    .execute();
+  if (rows.length)
+    await services.jobs.sendMany(
+      MILESTONE_ACTION_JOB,
+      rows.map((data) => ({ data })),
+    );
+  return rows.length;
 }
 
 /** Actions due a while ago whose job never ran (a crash between the row and the queue): for the sweep. */

@@ -16,6 +16,7 @@ import { assignCsm } from '../accounts/assign-csm.js';
 import { accountById } from '../accounts/overview.js';
 import { upsertAccount } from '../accounts/upsert.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
+import { scheduleStartedActions } from '../milestones/actions.js';
 import { type AeContext, askAe } from './ae-handoff.js';
 import { type CallContext, loadCallContext } from './gong-context.js';
 import { type EmailContext, sendHandoffEmail } from './handoff-email.js';
@@ -123,6 +124,8 @@ function handoffSteps(services: Services, options: { lastTry: boolean }): Step<H
       run: async ({ teamId, context }) => {
         const { templateId } = await workflowSettings(db, teamId);
         await applyTemplate(db, accountOf(context), templateId ? { templateId } : {});
+        // The first milestone started with the plan: its actions (a welcome) are queued, once.
+        await scheduleStartedActions(services, teamId, accountOf(context));
         return {};
       },
     },

@@ -36,8 +36,10 @@ export function registerMilestoneButtons(app: App, services: Services): void {
       const reply = milestoneReply(result, view, name);
       const changed = result.outcome === 'completed' || result.outcome === 'started';
 
-      if (body.view?.type === 'modal' && accountId) {
-        await redrawModal(services, client, body, teamId, accountId, reply.text);
+      // In the account view: redrawn as it now is, with the outcome (or the refusal) on top.
+      const viewed = accountId ?? body.view?.private_metadata;
+      if (body.view?.type === 'modal' && viewed) {
+        await redrawModal(services, client, body, teamId, viewed, reply.text);
         return;
       }
       if (body.container?.type === 'message' && view && 'milestone' in result && changed) {
