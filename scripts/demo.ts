@@ -4,14 +4,19 @@
  * life of a connector as a CS team lives it — connect HubSpot, test it, a deal closes in HubSpot and the
  * handoff runs by itself (account, template, CSM, Gong calls, #cs-handoffs post, CSM DM, the AE's handoff
  * in Slack, the email to the AE, the write-back to the deal), HubSpot revokes the grant
- * (⚠️ Error + DM), reconnect (DM), read the logs, disconnect (⚪ Available) — printing what each person
- * sees in Slack, as text, the way Slack shows it.
+ * (⚠️ Error + DM), reconnect (DM), read the logs, disconnect (⚪ Available) — and, between the handoff and
+ * the revocation, onboarding itself: the customer channel and its welcome, the kickoff found on Google
+ * Calendar, its reminder and post-meeting DM, milestones completed from Slack up to the go-live
+ * celebration — printing what each person sees in Slack, as text, the way Slack shows it.
  */
 import { rmSync } from 'node:fs';
+import { CALENDAR_SYNC_JOB } from '../src/domain/meetings/sync.js';
+import { MEETING_REMINDER_JOB, POST_MEETING_JOB } from '../src/domain/meetings/timers.js';
 import { ACTIONS, VIEWS } from '../src/views/ids.js';
-import { blocksToText } from '../src/views/plain-text.js';
+import { blocksToText, mrkdwnToText } from '../src/views/plain-text.js';
 import { completeConsent, linkFrom } from '../test/connectors/helpers.js';
 import type { GongEmulator } from '../test/emulators/gong.js';
+import type { GoogleEmulator } from '../test/emulators/google.js';
 import type { HubSpotEmulator } from '../test/emulators/hubspot.js';
 import type { MicrosoftEmulator } from '../test/emulators/microsoft.js';
 import { startProviderEmulators } from '../test/emulators/providers.js';
@@ -34,7 +39,9 @@ const indent = (text: string) =>
     .join('\n');
 const read = (message: Record<string, unknown>) => {
   const blocks = message.blocks as unknown[] | undefined;
-  return blocks?.length ? blocksToText(blocks, { names: NAMES }) : String(message.text ?? '');
+  return blocks?.length
+    ? blocksToText(blocks, { names: NAMES })
+    : mrkdwnToText(String(message.text ?? ''), { names: NAMES });
 };
 
 function show(title: string, message: Record<string, unknown>) {
@@ -207,6 +214,9 @@ async function main() {
     );
     show(`${NAMES[MO]} types: /thread accounts`, await app.commandReply('accounts', MO));
 
+    // The customer channel, the kickoff and the plan, milestone by milestone.
+    await onboarding(app, emulators, deal.properties.dealname!);
+
     // The provider revokes the grant.
     say('At HubSpot, a portal admin uninstalls Thread: every token Thread holds stops working.');
     hubspot.revokeAllGrants();
@@ -249,6 +259,136 @@ async function main() {
     await emulators.close();
     rmSync(app.env.THREAD_DATA_DIR!, { recursive: true, force: true });
   }
+}
+
+/** What Thread posted in a channel (or DM), newest last. */
+const postsIn = (app: TestApp, channel: string) =>
+  app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
+
+/** Runs `act`, then returns Thread's next post in `channel`. */
+async function nextPost(app: TestApp, channel: string, act: () => Promise<unknown>) {
+  const before = postsIn(app, channel).length;
+  await act();
+  await app.until(() => postsIn(app, channel).length > before, `a post in ${channel}`, 15_000);
+  return postsIn(app, channel).at(-1)!.args as Record<string, unknown>;
+}
+
+/** Runs a job now (the demo's clock skips ahead to when it would fall due) and waits for it. */
+async function runJobNow(app: TestApp, name: string, data: object) {
+  const id = (await app.thread.jobs.send(name, data))!;
+  await app.until(async () => {
+    const state = await app.thread.jobs.state(name, id);
+    return state === 'completed' || state === 'failed' ? state : undefined;
+  }, `the ${name} job`);
+}
+
+/**
+ * Issue 9's story: Mo creates the customer channel (the plan's welcome arrives there), the kickoff is
+ * found on the calendar, reminded, held; Mo marks it complete, works the plan from the account view and
+ * the command, and the customer channel watches it progress to go-live.
+ */
+async function onboarding(
+  app: TestApp,
+  emulators: Awaited<ReturnType<typeof startProviderEmulators>>,
+  name: string,
+) {
+  const account = await app.thread.services.db
+    .selectFrom('accounts')
+    .select(['id', 'name'])
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  const created = await app.commandReply(`channel create ${name}`, MO);
+  show(`${NAMES[MO]} types: /thread channel create ${name}`, created);
+  const { customer_channel_id: channel } = await app.thread.services.db
+    .selectFrom('accounts')
+    .select('customer_channel_id')
+    .where('id', '=', account.id)
+    .executeTakeFirstOrThrow();
+  await app.until(() => postsIn(app, channel!).length > 0, 'the welcome');
+  show(
+    `#${channel} (shared with Acme) — the plan's welcome, queued when onboarding began`,
+    postsIn(app, channel!)[0]!.args,
+  );
+
+  // The kickoff: an event on the calendar with someone from acme.example.
+  const google = emulators.byId.google as GoogleEmulator;
+  const link = linkFrom(await app.commandReply('connect google', ANA));
+  await nextDm(app, ANA, () => completeConsent(google, link));
+  say(`${NAMES[ANA]} connects Google Workspace; Dana (Acme) accepts a kickoff invite for tomorrow 10:00.`);
+  const start = new Date(Date.now() + 26 * 3600_000);
+  start.setUTCMinutes(0, 0, 0);
+  const end = new Date(start.getTime() + 3600_000);
+  google.calendar.put({
+    id: 'acme-kickoff',
+    summary: 'Acme × Thread — kickoff',
+    start: { dateTime: start.toISOString() },
+    end: { dateTime: end.toISOString() },
+    attendees: [{ email: 'dana@acme.example' }, { email: 'mo@example.com' }],
+  });
+  await runJobNow(app, CALENDAR_SYNC_JOB, { teamId: app.teamId, provider: 'google' });
+  const meeting = await app.thread.services.db
+    .selectFrom('meetings')
+    .select('id')
+    .where('account_id', '=', account.id)
+    .executeTakeFirstOrThrow();
+  say("Thread's calendar sync finds it (an attendee from the customer's domain) and links it to Acme.");
+  const reminder = await nextPost(app, channel!, () =>
+    runJobNow(app, MEETING_REMINDER_JOB, {
+      meetingId: meeting.id,
+      offsetSeconds: 3600,
+      startsAt: start.toISOString(),
+    }),
+  );
+  show(`An hour before (the demo skips ahead) — #${channel} and ${NAMES[MO]}'s DM`, reminder);
+  const after = await nextDm(app, MO, () =>
+    runJobNow(app, POST_MEETING_JOB, { meetingId: meeting.id, endsAt: end.toISOString() }),
+  );
+  show(`The kickoff has ended — ${NAMES[MO]} gets a DM`, after);
+  const progress = await nextPost(app, channel!, () => app.action(ACTIONS.meetingComplete, meeting.id, MO));
+  show(`${NAMES[MO]} presses [ Mark kickoff complete ] → #${channel}`, progress);
+  await app.until(
+    () => postsIn(app, HANDOFFS).some((p) => p.args.thread_ts),
+    'the note in the handoff thread',
+  );
+  show(
+    '#cs-handoffs — under the handoff post',
+    postsIn(app, HANDOFFS)
+      .filter((p) => p.args.thread_ts)
+      .at(-1)!.args,
+  );
+
+  showHomeSection(`${NAMES[MO]} opens the Home tab`, await app.openHome(MO), 'Your accounts');
+  const opened = app.slack.callsTo('views.open').length;
+  await app.action(ACTIONS.accountOpen, account.id, MO);
+  await app.until(() => app.slack.callsTo('views.open').length > opened, 'the account view');
+  show(
+    `${NAMES[MO]} presses [ Open ] → the account view`,
+    app.slack.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>,
+  );
+
+  for (const milestone of ['Technical setup', 'Data import', 'Training']) {
+    await nextPost(app, channel!, () => app.commandReply(`milestone done ${name} ${milestone}`, MO));
+    say(`${NAMES[MO]} types: /thread milestone done ${name} ${milestone}`);
+  }
+  const live = await nextPost(app, channel!, () =>
+    app.commandReply(`milestone done ${name} Go-live review`, MO),
+  );
+  show(`${NAMES[MO]} types: /thread milestone done ${name} Go-live review → #${channel}`, live);
+  const hubspot = emulators.byId.hubspot as HubSpotEmulator;
+  const deal = hubspot.deals[0]!;
+  await app.until(() => deal.properties.thread_onboarding_stage === 'live', 'the deal live');
+  say(
+    `HubSpot now shows on the deal: thread_onboarding_stage = ${deal.properties.thread_onboarding_stage}, thread_onboarding_progress = "${deal.properties.thread_onboarding_progress}".`,
+  );
+}
+
+/** One section of the Home tab, from its header to the next divider. */
+function showHomeSection(title: string, view: Record<string, unknown>, header: string) {
+  const text = read(view);
+  const from = text.indexOf(`# ${header}`);
+  const to = text.indexOf('────────────────────────', from);
+  console.log(bar(title));
+  console.log(indent(`  ⋮\n${text.slice(from, to === -1 ? undefined : to).trim()}\n  ⋮`));
 }
 
 main().catch((err) => {

@@ -107,14 +107,14 @@ describe('templates', () => {
     expect(a.milestones.every((m) => m.duration_days > 0)).toBe(true);
   });
 
-  it('apply snapshots the current version with back-to-back due dates, and applying again changes nothing', async () => {
+  it('apply snapshots the current version with back-to-back due dates, and the first milestone starts, and applying again changes nothing', async () => {
     const teamId = newTeam();
     const id = await account(teamId, 'd1');
     const applied = await applyTemplate(db, id, { startDate: '2026-12-01' });
     expect(applied).toMatchObject({ applied: true, version: 1 });
     const milestones = await milestonesOf(id);
     expect(milestones.map((m) => [m.name, m.due_date, m.status])).toEqual([
-      ['Kickoff call', '2026-12-04', 'pending'],
+      ['Kickoff call', '2026-12-04', 'in_progress'],
       ['Technical setup', '2026-12-11', 'pending'],
       ['Data import', '2026-12-18', 'pending'],
       ['Training', '2026-12-25', 'pending'],
