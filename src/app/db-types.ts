@@ -423,6 +423,11 @@ export interface MeetingsTable {
   notes_by: string | null;
   notes_at: NullableTimestamp;
   completed_at: NullableTimestamp;
+  /** The recorder's call matched to the meeting (domain/meetings/recording.ts); null until found. */
+  recording_call_id: string | null;
+  recording_url: string | null;
+  recording_title: string | null;
+  recording_found_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }

@@ -76,3 +76,40 @@ export function postsTo(
 export function inSeconds(seconds: number, from = Date.now()): string {
   return new Date(Math.ceil(from / 1000) * 1000 + seconds * 1000).toISOString();
 }
+
+/**
+ * The account's handoff as the handoff workflow leaves it: a completed run (with `context`, e.g. the
+ * deal's contacts) and its delivered post in `channel`, whose thread later news about the account joins.
+ */
+export async function addHandoffPost(
+  app: TestApp,
+  accountId: string,
+  post: { channel: string; ts: string },
+  context: Record<string, unknown> = {},
+): Promise<void> {
+  const db = app.thread.services.db;
+  const run = await db
+    .insertInto('workflow_runs')
+    .values({
+      team_id: app.teamId,
+      idempotency_key: `test:handoff:${accountId}`,
+      source: 'hubspot',
+      external_id: accountId,
+      account_id: accountId,
+      status: 'completed',
+      context: JSON.stringify(context),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('deliveries')
+    .values({
+      team_id: app.teamId,
+      key: `handoff:${run.id}:channel`,
+      channel: post.channel,
+      payload: JSON.stringify({ text: 'handoff' }),
+      status: 'delivered',
+      slack_ts: post.ts,
+    })
+    .execute();
+}

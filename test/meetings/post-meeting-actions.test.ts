@@ -16,7 +16,7 @@ import {
 } from '../../src/views/modals/meetings.js';
 import { connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import type { GoogleEmulator } from '../emulators/google.js';
-import { addAccount, meetingsOf, postsTo, syncNow } from './helpers.js';
+import { addAccount, addHandoffPost, meetingsOf, postsTo, syncNow } from './helpers.js';
 
 const world = useConnectorWorld();
 let google: GoogleEmulator;
@@ -34,30 +34,12 @@ beforeAll(async () => {
     domain: 'bluth.example',
     aeEmail: 'gob@sales.example',
   });
-  const run = await db()
-    .insertInto('workflow_runs')
-    .values({
-      team_id: world.app.teamId,
-      idempotency_key: 'test:bluth',
-      source: 'hubspot',
-      external_id: 'bluth',
-      account_id: accountId,
-      status: 'completed',
-      context: JSON.stringify({ deal: { contacts: [{ name: 'Lucille', email: 'lucille@bluth.example' }] } }),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db()
-    .insertInto('deliveries')
-    .values({
-      team_id: world.app.teamId,
-      key: `handoff:${run.id}:channel`,
-      channel: 'C0HANDOFF',
-      payload: JSON.stringify({ text: 'handoff' }),
-      status: 'delivered',
-      slack_ts: HANDOFF_TS,
-    })
-    .execute();
+  await addHandoffPost(
+    world.app,
+    accountId,
+    { channel: 'C0HANDOFF', ts: HANDOFF_TS },
+    { deal: { contacts: [{ name: 'Lucille', email: 'lucille@bluth.example' }] } },
+  );
   const hour = 3600_000;
   google.calendar.put({
     id: 'bluth1',

@@ -1,10 +1,12 @@
 /**
- * A meeting's timers: one reminder job per offset, due at start − offset, and the post-meeting job, due
- * at the end. Each job carries the start (or end) it was set for; when it fires it checks the meeting
- * still has that time and is not cancelled, so a moved meeting's old jobs do nothing and the new ones
- * (set by the sync that saw the move) do the work. Nothing needs cancelling in the queue.
+ * A meeting's timers: one reminder job per offset, due at start − offset, the post-meeting job, due at
+ * the end, and the first look for its recording a little after the end (recording.ts). Each job carries
+ * the start (or end) it was set for; when it fires it checks the meeting still has that time and is not
+ * cancelled, so a moved meeting's old jobs do nothing and the new ones (set by the sync that saw the
+ * move) do the work. Nothing needs cancelling in the queue.
  */
 import type { Services } from '../../app/services.js';
+import { FIRST_LOOK_AFTER_MS, queueRecordingLook } from './recording.js';
 import { reminderOffsets } from './settings.js';
 
 export const MEETING_REMINDER_JOB = 'meeting-reminder';
@@ -59,5 +61,7 @@ export async function setMeetingTimers(
     startAfter: meeting.endsAt,
     singletonKey: `${meeting.id}:after:${endsAt}`,
   });
+  const look = new Date(meeting.endsAt.getTime() + FIRST_LOOK_AFTER_MS);
+  await queueRecordingLook(services, { meetingId: meeting.id, endsAt, attempt: 1 }, look);
   return { reminders, after: meeting.endsAt };
 }

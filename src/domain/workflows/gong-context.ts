@@ -56,7 +56,8 @@ export async function loadCallContext(
   }
 }
 
-async function connectedCallSource(services: Services, teamId: string) {
+/** The team's call recorder (Gong): the first provider with `calls` that is connected or in Error. */
+export async function connectedCallSource(services: Services, teamId: string) {
   for (const def of PROVIDERS) {
     if (!def.calls) continue;
     const connection = await activeConnection(services.db, teamId, def.id);

@@ -6,6 +6,7 @@ import { broadcastProgressJob } from './broadcast-progress.js';
 import { calendarSyncJob } from './calendar-sync.js';
 import { deliverJob } from './deliver.js';
 import { handoffStepJob } from './handoff-step.js';
+import { meetingRecordingJob } from './meeting-recording.js';
 import { meetingReminderJob } from './meeting-reminder.js';
 import { milestoneActionJob } from './milestone-action.js';
 import { pollRecheckJob } from './poll-recheck.js';
@@ -27,6 +28,7 @@ export const JOB_SPECS: readonly JobSpec<Services, never>[] = [
   calendarSyncJob,
   meetingReminderJob,
   postMeetingJob,
+  meetingRecordingJob,
   broadcastProgressJob,
   pollSourcesJob,
   pollSourceJob,

@@ -134,7 +134,7 @@ function person(name: string | null, email: string | null, title?: string | null
 }
 
 /** A link Slack can render safely: http(s) only, nothing that ends the `<url|text>` syntax early. */
-function safeUrl(url: string | null): string | null {
+export function safeUrl(url: string | null): string | null {
   if (!url || url.length > 1000 || /[\s<>|]/.test(url)) return null;
   try {
     const u = new URL(url);
@@ -144,7 +144,7 @@ function safeUrl(url: string | null): string | null {
   }
 }
 
-function duration(seconds: number | null): string | null {
+export function duration(seconds: number | null): string | null {
   if (seconds === null) return null;
   const minutes = Math.max(1, Math.round(seconds / 60));
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;

@@ -1,6 +1,7 @@
 /**
  * The calendar's messages: reminders before a meeting, the CSM's DM after it (with its three actions),
- * a scheduled meeting's post, notes posted to the handoff thread, and the schedule command's replies.
+ * a scheduled meeting's post, notes and the recording posted to the handoff thread, and the schedule
+ * command's replies.
  * Pure: view-shaped data in, Block Kit out. Titles, account names and notes come from calendars, CRMs and
  * people: escaped and cut, so `<!channel>` in an event title pings no one.
  */
@@ -8,6 +9,7 @@ import type { KnownBlock } from '@slack/types';
 import { ACTIONS } from '../ids.js';
 import { escapeText, quoteInput, slackDate, truncate, userMention } from '../mrkdwn.js';
 import { section } from './accounts.js';
+import { duration, safeUrl } from './handoff.js';
 import type { SlackMessage } from './help.js';
 
 export interface MeetingView {
@@ -109,6 +111,40 @@ export function notesMessage(m: MeetingView, notes: string, by: string): SlackMe
   return {
     text: truncate(`Notes from ${m.title || 'the meeting'} with ${m.accountName}`, TEXT_MAX),
     blocks: [section(`:memo: Notes from *${title(m)}* (${userMention(by)}):\n${body}`)],
+  };
+}
+
+/** A meeting's recording as the call recorder has it. */
+export interface RecordingView {
+  /** The recorder's title for the call; null: the meeting's title is used. */
+  title: string | null;
+  url: string | null;
+  durationSeconds: number | null;
+  /** Who was on the call, by name (or email when the recorder has no name). */
+  participants: string[];
+  /** "Gong". */
+  sourceName: string;
+}
+
+/** Enough names to recognise the call; the rest are counted. */
+const PEOPLE_SHOWN = 5;
+
+/** The meeting's recording, once the recorder has it: one line with its link, length and who was on it. */
+export function recordingMessage(m: MeetingView, r: RecordingView): SlackMessage {
+  const name = truncate(escapeText(r.title || m.title || 'Untitled meeting'), TITLE_MAX);
+  const source = escapeText(r.sourceName);
+  const url = safeUrl(r.url);
+  const shown = r.participants.slice(0, PEOPLE_SHOWN).map((p) => truncate(escapeText(p), NAME_MAX));
+  const more = r.participants.length - shown.length;
+  const details = [
+    duration(r.durationSeconds),
+    shown.length ? `with ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : null,
+  ].filter(Boolean);
+  const line = `:movie_camera: Recording of *${name}* with *${account(m)}*: ${url ? `<${url}|open in ${source}>` : `in ${source}`}${details.length ? ` — ${details.join(', ')}` : ''}`;
+  return {
+    // The notification text is escaped too: a `<!channel>` in a call title must not ping from there either.
+    text: truncate(escapeText(`Recording of ${r.title || m.title} with ${m.accountName}`), TEXT_MAX),
+    blocks: [section(line)],
   };
 }
 
