@@ -53,12 +53,15 @@ export interface ConnectorWorld {
   emulators: ProviderEmulators;
 }
 
-/** The real app with every provider's emulator, started once for the test file that calls this. */
-export function useConnectorWorld(): ConnectorWorld {
+/**
+ * The real app with every provider's emulator, started once for the test file that calls this; `env` adds
+ * settings the emulators do not give (a webhook token, say).
+ */
+export function useConnectorWorld(options: { env?: Record<string, string> } = {}): ConnectorWorld {
   const world = {} as ConnectorWorld;
   beforeAll(async () => {
     world.emulators = await startProviderEmulators();
-    world.app = await startTestApp({ env: world.emulators.env });
+    world.app = await startTestApp({ env: { ...world.emulators.env, ...options.env } });
     // As a developer does in each provider's console: the one redirect URI this Thread uses.
     for (const [id, emulator] of Object.entries(world.emulators.byId)) {
       emulator.registerRedirectUri(`${world.app.url}/oauth/${id}/callback`);
