@@ -22,10 +22,10 @@ export interface SecurityWorld extends ConnectorWorld {
   hubspotSecret: string;
 }
 
-export function useSecurityWorld(): SecurityWorld {
+export function useSecurityWorld(env: Record<string, string> = {}): SecurityWorld {
   const notionToken = `secret_${randomBytes(24).toString('hex')}`;
   const world = useConnectorWorld({
-    env: { NOTION_WEBHOOK_VERIFICATION_TOKEN: notionToken },
+    env: { NOTION_WEBHOOK_VERIFICATION_TOKEN: notionToken, ...env },
   }) as SecurityWorld;
   world.notionToken = notionToken;
   beforeAll(async () => {
