@@ -58,8 +58,15 @@ const SAYS = /^(chat\.|views\.|reactions\.add|conversations\.(create|invite|join
 export interface Footprint {
   tables: Map<string, string>;
   jobs: number;
-  /** Each Slack call that told someone something, then each reply to a response_url. */
-  said: string[];
+  /** Each Slack call that told someone something, in order. */
+  told: string[];
+  /** Each reply sent to a response_url, in order. */
+  replies: string[];
+}
+
+/** What Slack was told between two footprints: calls, then replies. */
+export function toldSince(before: Footprint, after: Footprint): string[] {
+  return [...after.told.slice(before.told.length), ...after.replies.slice(before.replies.length)];
 }
 
 export async function footprint(app: TestApp): Promise<Footprint> {
@@ -71,11 +78,11 @@ export async function footprint(app: TestApp): Promise<Footprint> {
   }
   const jobs = await sql<{ n: number }>`select count(*)::int as n from pgboss.job
     where name = any(${REQUEST_JOBS})`.execute(app.thread.services.db);
-  const said = [
-    ...app.slack.calls.filter((c) => SAYS.test(c.method)).map((c) => `${c.method} ${JSON.stringify(c.args)}`),
-    ...app.slack.responses.map((r) => `reply ${JSON.stringify(r.body)}`),
-  ];
-  return { tables, jobs: jobs.rows[0]!.n, said };
+  const told = app.slack.calls
+    .filter((c) => SAYS.test(c.method))
+    .map((c) => `${c.method} ${JSON.stringify(c.args)}`);
+  const replies = app.slack.responses.map((r) => `reply ${JSON.stringify(r.body)}`);
+  return { tables, jobs: jobs.rows[0]!.n, told, replies };
 }
 
 /** The tables whose rows differ between two footprints. */
