@@ -239,6 +239,13 @@ const slackCases = (): Case[] => {
       effect: NOTHING,
     },
     {
+      entry: 'slash command',
+      attack: 'a form body with broken percent-encoding and no command, correctly signed',
+      send: () => postSigned(events(), 'text=%E0%A4%A&team_id=%%41&&=', { secret: SIGNING_SECRET }),
+      status: 400,
+      effect: NOTHING,
+    },
+    {
       entry: 'interactivity',
       attack: 'a payload that is not JSON, correctly signed',
       send: () => postSigned(events(), 'payload=%7Bnot-json', { secret: SIGNING_SECRET }),
