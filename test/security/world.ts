@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { beforeAll } from 'vitest';
+import { updateWorkflowSettings } from '../../src/domain/workflows/settings.js';
 import { type ConnectorWorld, connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import type { HubSpotEmulator } from '../emulators/hubspot.js';
 import type { NotionEmulator } from '../emulators/notion.js';
@@ -34,6 +35,14 @@ export function useSecurityWorld(env: Record<string, string> = {}): SecurityWorl
     world.hubspotSecret = world.emulators.env.HUBSPOT_CLIENT_SECRET!;
     await connectVia(world.app, world.hubspot, 'hubspot');
     await connectVia(world.app, world.notion, 'notion');
+    // A poll once a day, not a minute: its first run only notes when watching began, so no poll writes
+    // to the connection while a request's footprint is being measured.
+    await updateWorkflowSettings(
+      world.app.thread.services.db,
+      world.app.teamId,
+      { pollIntervalSeconds: 86_400 },
+      'UADMIN',
+    );
   });
   return world;
 }
