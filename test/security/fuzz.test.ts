@@ -28,6 +28,8 @@ const world = useSecurityWorld();
 const app = () => world.app;
 /** Enough runs to find the odd character, few enough for the file to take seconds. */
 const RUNS = { numRuns: 150 };
+/** A property's runs take seconds alone, longer on a busy machine: room beyond the default 30 s. */
+const PATIENCE_MS = 120_000;
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -215,157 +217,181 @@ const expectNot5xx = (status: number, body: unknown) =>
 // ——— The properties ———
 
 describe('/thread with any arguments', () => {
-  it('always answers 200, with something said: in the ack, a reply or a modal', async () => {
-    await fc.assert(
-      fc.asyncProperty(commandText, fc.constantFrom('UADMIN', 'UMEMBER'), async (text, userId) => {
-        const responseUrl = app().slack.responseUrl();
-        const triggerId = `trigger.${randomUUID()}`;
-        const mark = app().logs.length;
-        const ack = await postSigned(
-          `${app().url}/slack/events`,
-          slashCommandBody({ text, teamId: app().teamId, userId, responseUrl, triggerId }),
-          { secret: SIGNING_SECRET },
-        );
-        expect(ack.status).toBe(200);
-        const answer =
-          ack.text ||
-          (await app().until(
-            () =>
-              JSON.stringify(app().slack.responses.find((r) => r.url === responseUrl)?.body ?? '') ||
-              app()
-                .slack.callsTo('views.open')
-                .some((c) => c.args.trigger_id === triggerId),
-            `an answer to /thread ${JSON.stringify(text).slice(0, 80)}`,
-          ));
-        // An answer, and not the apology for a failure on Thread's side.
-        expect(String(answer)).not.toContain('failed on our side');
-        expect(failuresLoggedSince(mark)).toEqual([]);
-      }),
-      RUNS,
-    );
-  });
+  it(
+    'always answers 200, with something said: in the ack, a reply or a modal',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(commandText, fc.constantFrom('UADMIN', 'UMEMBER'), async (text, userId) => {
+          const responseUrl = app().slack.responseUrl();
+          const triggerId = `trigger.${randomUUID()}`;
+          const mark = app().logs.length;
+          const ack = await postSigned(
+            `${app().url}/slack/events`,
+            slashCommandBody({ text, teamId: app().teamId, userId, responseUrl, triggerId }),
+            { secret: SIGNING_SECRET },
+          );
+          expect(ack.status).toBe(200);
+          const answer =
+            ack.text ||
+            (await app().until(
+              () =>
+                JSON.stringify(app().slack.responses.find((r) => r.url === responseUrl)?.body ?? '') ||
+                app()
+                  .slack.callsTo('views.open')
+                  .some((c) => c.args.trigger_id === triggerId),
+              `an answer to /thread ${JSON.stringify(text).slice(0, 80)}`,
+            ));
+          // An answer, and not the apology for a failure on Thread's side.
+          expect(String(answer)).not.toContain('failed on our side');
+          expect(failuresLoggedSince(mark)).toEqual([]);
+        }),
+        RUNS,
+      );
+    },
+    PATIENCE_MS,
+  );
 });
 
 describe('webhook bodies of any shape', () => {
-  it('HubSpot, signed with the client secret: 2xx or 4xx, never 5xx', async () => {
-    const stored = await count('trigger_events');
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(garbage, hubspotBatch()), async (body) => {
-        const res = await postHubSpot(`${app().url}/webhooks/hubspot`, body, { secret: world.hubspotSecret });
-        expectNot5xx(res.status, body);
-      }),
-      RUNS,
-    );
-    // The fuzz reached the store, not only the validation in front of it.
-    expect(await count('trigger_events')).toBeGreaterThan(stored);
-  });
+  it(
+    'HubSpot, signed with the client secret: 2xx or 4xx, never 5xx',
+    async () => {
+      const stored = await count('trigger_events');
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(garbage, hubspotBatch()), async (body) => {
+          const res = await postHubSpot(`${app().url}/webhooks/hubspot`, body, {
+            secret: world.hubspotSecret,
+          });
+          expectNot5xx(res.status, body);
+        }),
+        RUNS,
+      );
+      // The fuzz reached the store, not only the validation in front of it.
+      expect(await count('trigger_events')).toBeGreaterThan(stored);
+    },
+    PATIENCE_MS,
+  );
 
-  it('Notion, signed with the verification token, and unsigned: 2xx or 4xx, never 5xx', async () => {
-    const queued = await rechecks();
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(garbage, notionEvent()), fc.boolean(), async (body, signed) => {
-        const raw = typeof body === 'string' ? body : JSON.stringify(body);
-        const res = await fetch(`${app().url}/webhooks/notion`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(signed ? { 'x-notion-signature': notionSignature(world.notionToken, raw) } : {}),
+  it(
+    'Notion, signed with the verification token, and unsigned: 2xx or 4xx, never 5xx',
+    async () => {
+      const queued = await rechecks();
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(garbage, notionEvent()), fc.boolean(), async (body, signed) => {
+          const raw = typeof body === 'string' ? body : JSON.stringify(body);
+          const res = await fetch(`${app().url}/webhooks/notion`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              ...(signed ? { 'x-notion-signature': notionSignature(world.notionToken, raw) } : {}),
+            },
+            body: raw,
+          });
+          await res.text();
+          expectNot5xx(res.status, body);
+        }),
+        RUNS,
+      );
+      // Events got past the signature and the validation, to the re-read of their row.
+      expect(await rechecks()).toBeGreaterThan(queued);
+    },
+    PATIENCE_MS,
+  );
+
+  it(
+    "Slack's route, correctly signed, as a form or as JSON: 2xx or 4xx, never 5xx",
+    async () => {
+      const form = fc
+        .dictionary(
+          fc.constantFrom('payload', 'command', 'team_id', 'ssl_check', 'text', 'user_id', 'x'),
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 60 }),
+            anyJson.map((v) => JSON.stringify(v)),
+            fc.constant('/thread'),
+          ),
+        )
+        .map((fields) => new URLSearchParams(fields).toString());
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            form.map((body) => ({ body, contentType: 'application/x-www-form-urlencoded' })),
+            garbage.map((body) => ({ body, contentType: 'application/json' })),
+          ),
+          async ({ body, contentType }) => {
+            const res = await postSigned(`${app().url}/slack/events`, body, {
+              secret: SIGNING_SECRET,
+              contentType,
+            });
+            expectNot5xx(res.status, body);
           },
-          body: raw,
-        });
-        await res.text();
-        expectNot5xx(res.status, body);
-      }),
-      RUNS,
-    );
-    // Events got past the signature and the validation, to the re-read of their row.
-    expect(await rechecks()).toBeGreaterThan(queued);
-  });
+        ),
+        RUNS,
+      );
+    },
+    PATIENCE_MS,
+  );
 
-  it("Slack's route, correctly signed, as a form or as JSON: 2xx or 4xx, never 5xx", async () => {
-    const form = fc
-      .dictionary(
-        fc.constantFrom('payload', 'command', 'team_id', 'ssl_check', 'text', 'user_id', 'x'),
-        fc.oneof(
-          fc.string({ unit: 'binary', maxLength: 60 }),
-          anyJson.map((v) => JSON.stringify(v)),
-          fc.constant('/thread'),
+  it(
+    'Slack events and interactivity of every kind Thread listens to, any contents: 2xx or 4xx, never 5xx',
+    async () => {
+      const who = fc.constantFrom('UADMIN', 'UMEMBER', 'U0STRANGER');
+      const ts = fc.constantFrom('1700000000.000100', '');
+      // Shaped as Slack shapes them (every field there, of its type); the contents anything.
+      const event = fc.record({
+        type: fc.constantFrom(...SLACK_EVENTS),
+        user: fc.oneof(who, anyString),
+        channel: fc.oneof(fc.constantFrom('C0GENERAL', 'C0HANDOFF', 'DHOME'), anyString),
+        text: anyString,
+        ts: fc.oneof(ts, anyString),
+        thread_ts: fc.oneof(ts, anyString),
+        tab: fc.constantFrom('home', 'messages'),
+        reaction: anyString,
+        item: fc.record({ type: fc.constant('message'), channel: fc.constant('C0GENERAL'), ts }),
+      });
+      const button = fc
+        .record({ actionId: fc.constantFrom(...Object.values(ACTIONS)), value: anyString, userId: who })
+        .map((a) =>
+          blockActionPayload({ ...a, teamId: app().teamId, responseUrl: app().slack.responseUrl() }),
+        );
+      const input = fc.record({
+        type: fc.constantFrom('plain_text_input', 'static_select', 'checkboxes', 'conversations_select'),
+        value: anyString,
+        selected_option: fc.record({ value: anyString, text: fc.record({ text: anyString }) }),
+        selected_conversation: anyString,
+        selected_options: fc.array(fc.record({ value: anyString })),
+      });
+      const submission = fc
+        .record({
+          // The logs modal has no submit button: Slack sends no submission for it.
+          callbackId: fc.constantFrom(...Object.values(VIEWS).filter((id) => id !== VIEWS.logs)),
+          privateMetadata: fc.oneof(
+            anyString,
+            anyJson.map((v) => JSON.stringify(v)),
+          ),
+          userId: who,
+          values: fc.dictionary(anyString, fc.dictionary(anyString, input, { maxKeys: 1 }), { maxKeys: 4 }),
+        })
+        .map((v) => viewSubmissionPayload({ ...v, teamId: app().teamId }));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            event.map((e) => ({ body: eventBody(app().teamId, e), contentType: 'application/json' })),
+            fc.oneof(button, submission).map((p) => ({
+              body: interactivityBody(p),
+              contentType: 'application/x-www-form-urlencoded',
+            })),
+          ),
+          async ({ body, contentType }) => {
+            const res = await postSigned(`${app().url}/slack/events`, body, {
+              secret: SIGNING_SECRET,
+              contentType,
+            });
+            expectNot5xx(res.status, body);
+          },
         ),
-      )
-      .map((fields) => new URLSearchParams(fields).toString());
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          form.map((body) => ({ body, contentType: 'application/x-www-form-urlencoded' })),
-          garbage.map((body) => ({ body, contentType: 'application/json' })),
-        ),
-        async ({ body, contentType }) => {
-          const res = await postSigned(`${app().url}/slack/events`, body, {
-            secret: SIGNING_SECRET,
-            contentType,
-          });
-          expectNot5xx(res.status, body);
-        },
-      ),
-      RUNS,
-    );
-  });
-
-  it('Slack events and interactivity of every kind Thread listens to, any contents: 2xx or 4xx, never 5xx', async () => {
-    const who = fc.constantFrom('UADMIN', 'UMEMBER', 'U0STRANGER');
-    const ts = fc.constantFrom('1700000000.000100', '');
-    // Shaped as Slack shapes them (every field there, of its type); the contents anything.
-    const event = fc.record({
-      type: fc.constantFrom(...SLACK_EVENTS),
-      user: fc.oneof(who, anyString),
-      channel: fc.oneof(fc.constantFrom('C0GENERAL', 'C0HANDOFF', 'DHOME'), anyString),
-      text: anyString,
-      ts: fc.oneof(ts, anyString),
-      thread_ts: fc.oneof(ts, anyString),
-      tab: fc.constantFrom('home', 'messages'),
-      reaction: anyString,
-      item: fc.record({ type: fc.constant('message'), channel: fc.constant('C0GENERAL'), ts }),
-    });
-    const button = fc
-      .record({ actionId: fc.constantFrom(...Object.values(ACTIONS)), value: anyString, userId: who })
-      .map((a) => blockActionPayload({ ...a, teamId: app().teamId, responseUrl: app().slack.responseUrl() }));
-    const input = fc.record({
-      type: fc.constantFrom('plain_text_input', 'static_select', 'checkboxes', 'conversations_select'),
-      value: anyString,
-      selected_option: fc.record({ value: anyString, text: fc.record({ text: anyString }) }),
-      selected_conversation: anyString,
-      selected_options: fc.array(fc.record({ value: anyString })),
-    });
-    const submission = fc
-      .record({
-        // The logs modal has no submit button: Slack sends no submission for it.
-        callbackId: fc.constantFrom(...Object.values(VIEWS).filter((id) => id !== VIEWS.logs)),
-        privateMetadata: fc.oneof(
-          anyString,
-          anyJson.map((v) => JSON.stringify(v)),
-        ),
-        userId: who,
-        values: fc.dictionary(anyString, fc.dictionary(anyString, input, { maxKeys: 1 }), { maxKeys: 4 }),
-      })
-      .map((v) => viewSubmissionPayload({ ...v, teamId: app().teamId }));
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          event.map((e) => ({ body: eventBody(app().teamId, e), contentType: 'application/json' })),
-          fc.oneof(button, submission).map((p) => ({
-            body: interactivityBody(p),
-            contentType: 'application/x-www-form-urlencoded',
-          })),
-        ),
-        async ({ body, contentType }) => {
-          const res = await postSigned(`${app().url}/slack/events`, body, {
-            secret: SIGNING_SECRET,
-            contentType,
-          });
-          expectNot5xx(res.status, body);
-        },
-      ),
-      RUNS,
-    );
-  });
+        RUNS,
+      );
+    },
+    PATIENCE_MS,
+  );
 });

@@ -25,6 +25,8 @@ const previousKey = randomBytes(32).toString('base64');
 const world = useSecurityWorld({ THREAD_PREVIOUS_ENCRYPTION_KEYS: previousKey });
 const app = () => world.app;
 const AE = 'UAESECRET';
+/** Connecting, a refresh and a whole handoff run take seconds alone, longer on a busy machine. */
+const WHOLE_STORY_MS = 120_000;
 
 /** Opens a page as a browser would, and keeps what it was shown for the scan. */
 async function visit(url: string): Promise<number> {
@@ -83,7 +85,7 @@ beforeAll(async () => {
   expect(await visit(`${app().url}/oauth/gong/start?state=unknown`)).toBe(400);
   expect(await visit(`${app().url}/healthz`)).toBe(200);
   await app().thread.services.inflight.drain(5000);
-});
+}, WHOLE_STORY_MS);
 
 describe('after connect → refresh → a whole handoff', () => {
   it('no secret of the run is in a log line, a table, a page or anything Slack was sent', async () => {
