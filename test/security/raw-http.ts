@@ -1,6 +1,7 @@
 /**
- * Requests exactly as written: fetch normalises a URL before sending it (`/a/../b` becomes `/b`, `%2e%2e`
- * becomes `..` and is resolved), so path tricks and odd methods have to go out through node:http.
+ * Requests exactly as written. Node's built-in HTTP client normalises a URL before sending it (`/a/../b`
+ * becomes `/b`, `%2e%2e` becomes `..` and is resolved), so path tricks and odd methods go out through
+ * node:http's request, which sends the path as given.
  */
 import { request } from 'node:http';
 

@@ -1,12 +1,12 @@
 /**
  * The secrets scan after the whole story: connect → refresh → a handoff run end to end, with the pages,
  * commands, buttons and webhooks around it — then every log line, every row of every table (pg-boss's
- * queue included), every page a browser was shown and every Slack message, view and reply is searched for
+ * queue included), every page a browser was shown and every Slack message, view and reply is scanned for
  * every secret of the run: the tokens and codes the emulators issued, and Thread's own — the signing
  * secret, the encryption keys (current and previous), the provider client secrets, the Notion webhook
  * token. One hit fails.
  *
- * Every test app already scans for the emulators' tokens when it stops (helpers/app.ts); this one adds
+ * Every test app already scans for the emulators' tokens when it stops (startTestApp); this one adds
  * Thread's own secrets and the queue's tables, after a run that touches every place a secret passes.
  * Provider errors that echo a token are test/connectors/secrets.test.ts.
  */
