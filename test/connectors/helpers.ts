@@ -53,7 +53,10 @@ export interface ConnectorWorld {
   emulators: ProviderEmulators;
 }
 
-/** The real app with every provider's emulator, started once for the test file that calls this. */
+/**
+ * The real app with every provider's emulator, started once for the test file that calls this; `env` adds
+ * settings the emulators do not give (a webhook token, a metrics token).
+ */
 export function useConnectorWorld(env: Record<string, string> = {}): ConnectorWorld {
   const world = {} as ConnectorWorld;
   beforeAll(async () => {

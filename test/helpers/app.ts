@@ -26,13 +26,18 @@ import { dumpAllTables } from './table-dump.js';
 import { freshDatabaseUrl } from './test-database.js';
 
 /**
- * Where the emulators' secrets show up in what this app produced: its log lines, every table, every Slack
- * message and view it sent, and the pages browsers were shown. Names the secret by kind only.
+ * Where `secrets` (by default every one the emulators issued) show up in what this app produced: its log
+ * lines, every table of `schemas`, every Slack message and view it sent, and the pages browsers were shown.
+ * Names the place and the secret's first characters only.
  */
-async function secretsShown(app: TestApp, thread: RunningThread): Promise<string[]> {
+export async function secretsShown(
+  app: TestApp,
+  secrets: Iterable<string> = issuedSecrets,
+  schemas?: string[],
+): Promise<string[]> {
   const places: Record<string, string> = {
     logs: app.logs.join('\n'),
-    tables: await dumpAllTables(thread.services.database).catch(() => ''),
+    tables: await dumpAllTables(app.thread.services.database, schemas).catch(() => ''),
     // What Thread sent Slack (the Authorization header aside; the install's code exchange carries Slack's
     // own client secret by design).
     'Slack messages': JSON.stringify(
@@ -42,7 +47,7 @@ async function secretsShown(app: TestApp, thread: RunningThread): Promise<string
     pages: shownPages.join('\n'),
   };
   const leaks: string[] = [];
-  for (const secret of issuedSecrets) {
+  for (const secret of secrets) {
     for (const [where, text] of Object.entries(places)) {
       if (text.includes(secret)) leaks.push(`${where} (${secret.slice(0, 12)}…)`);
     }
@@ -186,7 +191,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     until: waitUntil,
     async stop() {
-      const leaks = await secretsShown(app, thread);
+      const leaks = await secretsShown(app);
       await thread.stop();
       if (!options.slack) await slack.close();
       rmSync(dataDir, { recursive: true, force: true });
