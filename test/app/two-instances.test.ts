@@ -34,7 +34,7 @@ let apps: TwoTestApps;
 let a: TestApp;
 let b: TestApp;
 let hubspot: HubSpotEmulator;
-// The polling helpers, with B as the instance whose queue runs the poll.
+// The poll and handoff reads of the trigger tests, with B as the instance whose queue runs the poll.
 const onB = {} as ConnectorWorld;
 const t = polling(onB);
 
