@@ -9,14 +9,16 @@
  * single-flight map (a module-level Map in tokens.ts), B calls its own copy of the tokens module — as a
  * second process would — and the two meet only at the connection's row lock in Postgres.
  */
-import { randomBytes } from 'node:crypto';
 import type { Services } from '../src/app/services.js';
 import * as tokensA from '../src/domain/connections/tokens.js';
-import { connectionRow, connectVia } from '../test/connectors/helpers.js';
+import {
+  connectionRow,
+  connectVia,
+  expireTokens,
+  tokensOfAnotherProcess,
+} from '../test/connectors/helpers.js';
 import { type ProviderEmulators, startProviderEmulators } from '../test/emulators/providers.js';
-import { startSlackEmulator } from '../test/emulators/slack.js';
-import { startTestApp, type TestApp } from '../test/helpers/app.js';
-import { freshDatabaseUrl } from '../test/helpers/test-database.js';
+import { startTestApp, startTwoTestApps, type TestApp } from '../test/helpers/app.js';
 import { fmt, percentile } from './load.js';
 
 type TokensModule = typeof tokensA;
@@ -28,25 +30,6 @@ const PROVIDER = 'hubspot';
 interface Burst {
   latencies: number[];
   refreshes: number;
-}
-
-/** Makes the connection expired both in its row and in the stored token set. */
-async function expire(services: Services, connectionId: string) {
-  const past = new Date(Date.now() - 60 * 60 * 1000);
-  const row = await services.db
-    .selectFrom('connections')
-    .selectAll()
-    .where('id', '=', connectionId)
-    .executeTakeFirstOrThrow();
-  if (!row.token_secret_id) throw new Error('the connection has no stored tokens');
-  const tokens = JSON.parse(await services.vault.get(row.token_secret_id)) as Record<string, unknown>;
-  tokens.expiresAt = past.toISOString();
-  await services.vault.update(row.token_secret_id, JSON.stringify(tokens));
-  await services.db
-    .updateTable('connections')
-    .set({ expires_at: past })
-    .where('id', '=', connectionId)
-    .execute();
 }
 
 /** `callers` each fire their share of the calls at once; latency per call, refreshes counted at the provider. */
@@ -106,7 +89,7 @@ async function singleInstance(emulators: ProviderEmulators): Promise<boolean> {
     const callers = [{ services: app.thread.services, getAccessToken: tokensA.getAccessToken, calls: CALLS }];
     await burst(emulators, id, callers); // warm-up (fresh)
     const baseline = await burst(emulators, id, callers);
-    await expire(app.thread.services, id);
+    await expireTokens(app.thread.services, id);
     const expired = await burst(emulators, id, callers);
     return report('(a) one instance', expired, baseline);
   } finally {
@@ -115,20 +98,9 @@ async function singleInstance(emulators: ProviderEmulators): Promise<boolean> {
 }
 
 async function twoInstances(emulators: ProviderEmulators): Promise<boolean> {
-  const db = { url: await freshDatabaseUrl() };
-  const slack = await startSlackEmulator();
-  const encryptionKey = randomBytes(32).toString('base64');
-  const env = { ...emulators.env, LOG_LEVEL: 'warn' };
-  const apps: TestApp[] = [];
+  const { a, b, stop } = await startTwoTestApps({ env: { ...emulators.env, LOG_LEVEL: 'warn' } });
   try {
-    // One after the other: the first one migrates the new database.
-    apps.push(await startTestApp({ databaseUrl: db.url, encryptionKey, env, slack }));
-    apps.push(await startTestApp({ databaseUrl: db.url, encryptionKey, env, slack }));
-    const [a, b] = apps as [TestApp, TestApp];
-    // Instance B's own copy of tokens.ts: its own in-process single-flight map, like another process.
-    const specifier = '../src/domain/connections/tokens.js?instance=b'; // a variable: tsc cannot resolve the query
-    const tokensB = (await import(specifier)) as TokensModule;
-    if (tokensB.getAccessToken === tokensA.getAccessToken) throw new Error('instance B shares tokens.ts');
+    const tokensB = await tokensOfAnotherProcess();
     const id = await connect(a, emulators);
     const callers = [
       { services: a.thread.services, getAccessToken: tokensA.getAccessToken, calls: CALLS / 2 },
@@ -136,12 +108,11 @@ async function twoInstances(emulators: ProviderEmulators): Promise<boolean> {
     ];
     await burst(emulators, id, callers); // warm-up (fresh)
     const baseline = await burst(emulators, id, callers);
-    await expire(a.thread.services, id);
+    await expireTokens(a.thread.services, id);
     const expired = await burst(emulators, id, callers);
     return report('(b) two instances on one PostgreSQL, 100 calls each', expired, baseline);
   } finally {
-    for (const app of apps) await app.stop();
-    await slack.close();
+    await stop();
   }
 }
 

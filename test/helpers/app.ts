@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/app/config.js';
+import type { StartJobsOptions } from '../../src/app/jobs.js';
 import { captureStream, createLogger } from '../../src/app/logger.js';
 import { type RunningThread, startThread } from '../../src/app/server.js';
 import { issuedSecrets, shownPages } from '../emulators/issued-secrets.js';
@@ -116,6 +117,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** Share an encryption key between instances (two apps, one database). */
   encryptionKey?: string;
+  /** Background jobs' settings (e.g. a clock that looks at the schedules every second). */
+  jobs?: StartJobsOptions;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -138,7 +141,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const capture = captureStream();
   const logger = createLogger({ level: 'debug', destination: capture.stream });
   const config = loadConfig(env);
-  const thread = await startThread({ config, logger, host: '127.0.0.1' });
+  const thread = await startThread({ config, logger, host: '127.0.0.1', jobs: options.jobs });
   const teamId = slack.teamId;
   const events = `${thread.url}/slack/events`;
 
@@ -205,4 +208,45 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
   return app;
+}
+
+export interface TwoTestApps {
+  a: TestApp;
+  b: TestApp;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two instances as a deployment behind a load balancer runs them: one database, one encryption key, one
+ * Slack, and one public URL — A's, which OAuth redirect URIs and webhook signatures name; B is reached on
+ * its own port, as the balancer would reach it.
+ */
+export async function startTwoTestApps(
+  options: Omit<TestAppOptions, 'databaseUrl' | 'encryptionKey'> = {},
+): Promise<TwoTestApps> {
+  const shared = {
+    ...options,
+    databaseUrl: await freshDatabaseUrl(),
+    encryptionKey: randomBytes(32).toString('base64'),
+  };
+  const a = await startTestApp(shared);
+  let b: TestApp;
+  try {
+    b = await startTestApp({ ...shared, slack: a.slack, env: { ...options.env, THREAD_PUBLIC_URL: a.url } });
+  } catch (err) {
+    await a.stop();
+    throw err;
+  }
+  return {
+    a,
+    b,
+    // B first: A owns the Slack emulator unless the caller passed one.
+    async stop() {
+      try {
+        await b.stop();
+      } finally {
+        await a.stop();
+      }
+    },
+  };
 }
