@@ -45,7 +45,7 @@ export async function benchDeliveries({ posts, channels }: Sizes['deliveries']):
     const unique = new Set(keys);
     const lost = requests.filter((r) => !unique.has(r.key)).length;
     const duplicated = keys.length - unique.size;
-    if (lost || duplicated) throw new Error(`deliveries: ${lost} lost, ${duplicated} duplicated`);
+    if (lost || duplicated) throw new Error(`${lost} lost and ${duplicated} duplicated of ${posts} posts`);
     const minimum = Math.ceil(posts / channels) - 1;
     const ratio = seconds / minimum;
     return [

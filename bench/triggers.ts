@@ -197,7 +197,7 @@ export async function benchTriggers(sizes: Sizes['triggers']): Promise<Row[]> {
         { label: 'bare verifier', value: events / base.seconds, unit: 'events/s' },
         {
           notes:
-            `${sizes.batches} signed batches, ${sizes.inFlight} in flight; batch p95 ${percentile(ours.latencies, 95).toFixed(0)} ms ` +
+            `${sizes.batches} signed batch${sizes.batches === 1 ? '' : 'es'}, ${sizes.inFlight} in flight; batch p95 ${percentile(ours.latencies, 95).toFixed(0)} ms ` +
             `(bare ${percentile(base.latencies, 95).toFixed(0)} ms); each event stored once, all processed ${processed.toFixed(1)} s after the last answer`,
         },
       ),
