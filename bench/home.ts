@@ -76,6 +76,11 @@ export async function benchHome(sizes: Sizes['home']): Promise<Row[]> {
         `the busy workspace's Home is not a view Slack accepts: ${problem ?? `${blocks} blocks`}`,
       );
     }
+    // The seeded accounts must reach the view, or the figure is a light Home's and says nothing.
+    const text = JSON.stringify(view);
+    for (const section of ['Your accounts', 'Silent for']) {
+      if (!text.includes(section)) throw new Error(`the busy workspace's Home has no "${section}" section`);
+    }
     const what = `${PROVIDER_IDS.length + 1} connectors, ${sizes.accounts} accounts`;
     return [
       ...[50, 95].map((p) =>
