@@ -58,6 +58,9 @@ async function until(url: string, child: ChildProcess, started: number): Promise
   }
 }
 
+/** Stops of the processes still running: a part that fails half way leaves none behind. */
+const running = new Set<() => Promise<void>>();
+
 /**
  * Starts `cmd` in `cwd` and times it to /healthz 200. Only PATH and HOME come from this shell, and the
  * checkout's .env is not in `cwd`: a DATABASE_URL in either must not turn the embedded rows into external
@@ -67,11 +70,15 @@ async function run(cmd: string[], env: Record<string, string>, cwd: string) {
   const started = Date.now();
   const inherited = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() };
   const child = spawn(cmd[0]!, cmd.slice(1), { cwd, env: { ...inherited, ...env }, stdio: 'ignore' });
-  const ready = await until(`http://127.0.0.1:${env.PORT}/healthz`, child, started);
   const stop = async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM'); // Thread stops its embedded server on the way out
+    await exited;
   };
+  running.add(stop);
+  child.once('exit', () => running.delete(stop));
+  const ready = await until(`http://127.0.0.1:${env.PORT}/healthz`, child, started);
   return { child, ready, stop };
 }
 
@@ -208,6 +215,7 @@ export async function benchFootprint(sizes: Sizes['footprint']): Promise<Row[]> 
     }
     return rows;
   } finally {
+    for (const stop of running) await stop();
     await slack.close();
     rmSync(scratch, { recursive: true, force: true });
   }
