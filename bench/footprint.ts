@@ -94,7 +94,8 @@ async function serverVersion(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
+    const { rows } = await client.query<{ server_version: string }>('show server_version');
+    return rows[0]!.server_version.split(' ')[0]!; // '15.18 (Debian 15.18-0+deb12u1)': the number is enough
   } finally {
     await client.end();
   }
