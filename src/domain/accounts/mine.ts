@@ -2,6 +2,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
 import type { MyAccountLine } from '../../views/home/accounts.js';
+import { accountSummaryQuery } from './overview.js';
 import { OPEN_STAGES } from './stages.js';
 
 export async function myOpenAccounts(
@@ -10,14 +11,8 @@ export async function myOpenAccounts(
   userId: string,
   limit: number,
 ): Promise<{ accounts: MyAccountLine[]; total: number }> {
-  const rows = await db
-    .selectFrom('accounts as a')
-    .leftJoin('account_milestones as m', 'm.account_id', 'a.id')
+  const rows = await accountSummaryQuery(db, teamId)
     .select([
-      'a.id',
-      'a.name',
-      sql<number>`count(m.id) filter (where m.status in ('done', 'skipped'))::int`.as('done'),
-      sql<number>`count(m.id)::int`.as('total'),
       // The milestone at hand: the one in progress, else the first to do (by position).
       sql<{
         name: string;
@@ -28,10 +23,8 @@ export async function myOpenAccounts(
       ),
       sql<number>`count(*) over ()::int`.as('all'),
     ])
-    .where('a.team_id', '=', teamId)
     .where('a.csm_user_id', '=', userId)
     .where('a.stage', 'in', OPEN_STAGES)
-    .groupBy('a.id')
     .orderBy(sql`min(m.due_date) filter (where m.status in ('in_progress', 'pending')) nulls last`)
     .orderBy(sql`lower(a.name)`)
     .limit(limit)

@@ -11,7 +11,11 @@ import { customerChannelOf } from '../channels/overview.js';
 export type AccountSummary = AccountLine;
 export type AccountDetail = AccountView;
 
-function summaries(db: Kysely<DB>, teamId: string) {
+/**
+ * The team's accounts, one row each with its milestones counted (skipped ones count as done): the query
+ * every list of accounts narrows and orders.
+ */
+export function accountSummaryQuery(db: Kysely<DB>, teamId: string) {
   return db
     .selectFrom('accounts as a')
     .leftJoin('account_milestones as m', 'm.account_id', 'a.id')
@@ -29,7 +33,7 @@ function summaries(db: Kysely<DB>, teamId: string) {
 
 /** Every account of the team, open ones first, then by name. */
 export async function accountSummaries(db: Kysely<DB>, teamId: string): Promise<AccountSummary[]> {
-  const rows = await summaries(db, teamId)
+  const rows = await accountSummaryQuery(db, teamId)
     .orderBy(sql`a.stage in ('live', 'closed')`)
     .orderBy(sql`lower(a.name)`)
     .execute();
@@ -64,10 +68,10 @@ export async function findAccount(db: Kysely<DB>, teamId: string, typed: string)
 /** The accounts `typed` names, by the rule above (exact name first, else containing it), with their ids. */
 export async function matchAccounts(db: Kysely<DB>, teamId: string, typed: string) {
   const wanted = typed.trim().toLowerCase();
-  const exact = await summaries(db, teamId).where(sql`lower(a.name)`, '=', wanted).execute();
+  const exact = await accountSummaryQuery(db, teamId).where(sql`lower(a.name)`, '=', wanted).execute();
   const matches = exact.length
     ? exact
-    : await summaries(db, teamId)
+    : await accountSummaryQuery(db, teamId)
         // strpos, not LIKE: a typed % or _ is a character to find, not a wildcard.
         .where(sql`strpos(lower(a.name), ${wanted})`, '>', 0)
         .orderBy(sql`lower(a.name)`)
@@ -81,7 +85,7 @@ export async function accountById(
   teamId: string,
   accountId: string,
 ): Promise<AccountDetail | undefined> {
-  const summary = await summaries(db, teamId).where('a.id', '=', accountId).executeTakeFirst();
+  const summary = await accountSummaryQuery(db, teamId).where('a.id', '=', accountId).executeTakeFirst();
   return summary && detail(db, summary);
 }
 

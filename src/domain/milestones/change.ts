@@ -42,15 +42,16 @@ interface Actor {
   userId: string;
 }
 
-/** The milestone, when it is the team's and this person may work on its account. */
-async function access(
+/**
+ * Runs `change` on the milestone when it is the team's and this person may work on its account; else
+ * says which of the two it is not. The one door both changes go through.
+ */
+async function withAccess(
   services: Services,
   actor: Actor,
   milestoneId: string,
-): Promise<
-  | { ok: true; milestone: MilestoneRef & { status: string } }
-  | { ok: false; result: ChangeResult & { outcome: 'not found' | 'not yours' } }
-> {
+  change: (milestone: MilestoneRef, status: string) => Promise<ChangeResult>,
+): Promise<ChangeResult> {
   const row = await services.db
     .selectFrom('account_milestones as m')
     .innerJoin('accounts as a', 'a.id', 'm.account_id')
@@ -59,74 +60,68 @@ async function access(
     // A forged id that is not a uuid must read as "not found", not as a database error.
     .where(sql<string>`m.id::text`, '=', milestoneId)
     .executeTakeFirst();
-  if (!row) return { ok: false, result: { outcome: 'not found' } };
+  if (!row) return { outcome: 'not found' };
   if (!(await mayWorkOn(services, actor.teamId, actor.userId, { csmUserId: row.csm_user_id }))) {
-    return { ok: false, result: { outcome: 'not yours', csmUserId: row.csm_user_id } };
+    return { outcome: 'not yours', csmUserId: row.csm_user_id };
   }
-  const { csm_user_id: _csm, ...milestone } = row;
-  return { ok: true, milestone };
+  const { csm_user_id: _csm, status, ...milestone } = row;
+  return change(milestone, status);
 }
 
-export async function completeMilestone(
+export function completeMilestone(
   services: Services,
   actor: Actor,
   milestoneId: string,
 ): Promise<ChangeResult> {
-  const found = await access(services, actor, milestoneId);
-  if (!found.ok) return found.result;
-  const { status: _status, ...milestone } = found.milestone;
-  if (found.milestone.status === 'skipped') return { outcome: 'skipped milestone', milestone };
-  const change = await services.db.transaction().execute(async (trx) => {
-    const done = await trx
+  return withAccess(services, actor, milestoneId, async (milestone, status) => {
+    if (status === 'skipped') return { outcome: 'skipped milestone', milestone };
+    const change = await services.db.transaction().execute(async (trx) => {
+      const done = await trx
+        .updateTable('account_milestones')
+        .set({
+          status: 'done',
+          completed_at: sql`now()`,
+          completed_by: actor.userId,
+          started_at: sql`coalesce(started_at, now())`,
+          started_by: sql`coalesce(started_by, ${actor.userId})`,
+        })
+        .where('id', '=', milestone.id)
+        .where('status', 'in', ['pending', 'in_progress'])
+        .returning(['go_live'])
+        .executeTakeFirst();
+      if (!done) return undefined;
+      const wentLive = done.go_live ? await goLive(trx, milestone.accountId) : false;
+      const started = await startNext(trx, milestone.accountId, actor.userId);
+      return { wentLive, started };
+    });
+    if (!change) {
+      // Done before (another click, the command, a kickoff marked complete): announce again — every part
+      // is keyed, so this only fills in what a crash may have left out — and say so.
+      await announceChange(services, actor.teamId, { completed: milestone });
+      return { outcome: 'already done', milestone, started: null, wentLive: false };
+    }
+    await announceChange(services, actor.teamId, {
+      completed: milestone,
+      started: change.started,
+      startedBy: actor.userId,
+    });
+    return { outcome: 'completed', milestone, ...change };
+  });
+}
+
+export function startMilestone(services: Services, actor: Actor, milestoneId: string): Promise<ChangeResult> {
+  return withAccess(services, actor, milestoneId, async (milestone, status) => {
+    if (status === 'done') return { outcome: 'already done', milestone };
+    const started = await services.db
       .updateTable('account_milestones')
-      .set({
-        status: 'done',
-        completed_at: sql`now()`,
-        completed_by: actor.userId,
-        started_at: sql`coalesce(started_at, now())`,
-        started_by: sql`coalesce(started_by, ${actor.userId})`,
-      })
+      .set({ status: 'in_progress', started_at: sql`now()`, started_by: actor.userId })
       .where('id', '=', milestone.id)
-      .where('status', 'in', ['pending', 'in_progress'])
-      .returning(['go_live'])
+      .where('status', 'in', ['pending', 'skipped'])
+      .returning('id')
       .executeTakeFirst();
-    if (!done) return undefined;
-    const wentLive = done.go_live ? await goLive(trx, milestone.accountId) : false;
-    const started = await startNext(trx, milestone.accountId, actor.userId);
-    return { wentLive, started };
+    await announceChange(services, actor.teamId, { started: milestone, startedBy: actor.userId });
+    return { outcome: started ? 'started' : 'already started', milestone };
   });
-  if (!change) {
-    // Done before (another click, the command, a kickoff marked complete): announce again — every part
-    // is keyed, so this only fills in what a crash may have left out — and say so.
-    await announceChange(services, actor.teamId, { completed: milestone });
-    return { outcome: 'already done', milestone, started: null, wentLive: false };
-  }
-  await announceChange(services, actor.teamId, {
-    completed: milestone,
-    started: change.started,
-    startedBy: actor.userId,
-  });
-  return { outcome: 'completed', milestone, ...change };
-}
-
-export async function startMilestone(
-  services: Services,
-  actor: Actor,
-  milestoneId: string,
-): Promise<ChangeResult> {
-  const found = await access(services, actor, milestoneId);
-  if (!found.ok) return found.result;
-  const { status, ...milestone } = found.milestone;
-  if (status === 'done') return { outcome: 'already done', milestone };
-  const started = await services.db
-    .updateTable('account_milestones')
-    .set({ status: 'in_progress', started_at: sql`now()`, started_by: actor.userId })
-    .where('id', '=', milestone.id)
-    .where('status', 'in', ['pending', 'skipped'])
-    .returning('id')
-    .executeTakeFirst();
-  await announceChange(services, actor.teamId, { started: milestone, startedBy: actor.userId });
-  return { outcome: started ? 'started' : 'already started', milestone };
 }
 
 /** Live now, unless it already was (or was closed): true when this call made it live. */

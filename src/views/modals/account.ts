@@ -8,6 +8,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { ACTIONS, VIEWS } from '../ids.js';
 import { type AccountView, accountHeadBlocks, milestoneLine, section } from '../messages/accounts.js';
 import { truncate } from '../mrkdwn.js';
+import { modalShell } from './shell.js';
 
 /** A modal holds 100 blocks: the head, a title, the note, and milestones up to the rest. */
 const MILESTONE_BLOCKS = 90;
@@ -42,14 +43,13 @@ export function accountModal(
       ),
     );
   }
-  return {
-    type: 'modal',
-    callback_id: VIEWS.account,
-    private_metadata: accountId,
-    title: { type: 'plain_text', text: 'Account' },
-    close: { type: 'plain_text', text: 'Close' },
+  return modalShell({
+    callbackId: VIEWS.account,
+    privateMetadata: accountId,
+    title: 'Account',
+    close: 'Close',
     blocks,
-  } as ModalView;
+  });
 }
 
 function milestoneButton(id: string, status: AccountView['milestones'][number]['status']) {

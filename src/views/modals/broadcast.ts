@@ -1,6 +1,7 @@
 /** `/thread broadcast`: the message and which customer channels get it. Pure. */
 import type { ModalView } from '@slack/types';
 import { VIEWS } from '../ids.js';
+import { modalShell } from './shell.js';
 
 export const BROADCAST_MAX = 3000;
 /** Block and action ids the submission is read by. */
@@ -20,12 +21,11 @@ export const STAGE_OPTIONS = [
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
 export function broadcastModal(channelCount: number): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.broadcast,
-    title: plain('Broadcast'),
-    submit: plain('Send'),
-    close: plain('Cancel'),
+  return modalShell({
+    callbackId: VIEWS.broadcast,
+    title: 'Broadcast',
+    submit: 'Send',
+    close: 'Cancel',
     blocks: [
       {
         type: 'section',
@@ -72,5 +72,5 @@ export function broadcastModal(channelCount: number): ModalView {
         },
       },
     ],
-  };
+  });
 }

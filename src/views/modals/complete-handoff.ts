@@ -7,6 +7,7 @@
 import type { ModalView } from '@slack/types';
 import { VIEWS } from '../ids.js';
 import { truncate } from '../mrkdwn.js';
+import { modalShell } from './shell.js';
 
 /** Slack allows up to 3,000 characters in a plain_text_input; the completed handoff fits in one DM. */
 export const HANDOFF_FIELD_MAX = 2000;
@@ -43,13 +44,12 @@ export function completeHandoffModal(input: {
   dealName: string;
   prefill: CompleteHandoffForm;
 }): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.completeHandoff,
-    private_metadata: input.runId,
-    title: { type: 'plain_text', text: 'Complete handoff' },
-    submit: { type: 'plain_text', text: 'Send to CSM' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modalShell({
+    callbackId: VIEWS.completeHandoff,
+    privateMetadata: input.runId,
+    title: 'Complete handoff',
+    submit: 'Send to CSM',
+    close: 'Cancel',
     blocks: [
       {
         type: 'header',
@@ -78,5 +78,5 @@ export function completeHandoffModal(input: {
         };
       }),
     ],
-  };
+  });
 }

@@ -4,14 +4,12 @@ import type { ProviderInfo } from '../../providers/types.js';
 import { ACTIONS, VIEWS } from '../ids.js';
 import { linkWarning } from '../messages/connectors.js';
 import { escapeText, truncate, userMention } from '../mrkdwn.js';
-
-const title = (t: string) => ({ type: 'plain_text' as const, text: truncate(t, 24) });
+import { modalShell } from './shell.js';
 
 export function connectModal(p: ProviderInfo, url: string, reconnect: boolean): ModalView {
-  return {
-    type: 'modal',
-    title: title(`${reconnect ? 'Reconnect' : 'Connect'} ${p.name}`),
-    close: title('Close'),
+  return modalShell({
+    title: `${reconnect ? 'Reconnect' : 'Connect'} ${p.name}`,
+    close: 'Close',
     blocks: [
       {
         type: 'section',
@@ -33,17 +31,16 @@ export function connectModal(p: ProviderInfo, url: string, reconnect: boolean): 
         ],
       },
     ],
-  };
+  });
 }
 
 export function disconnectModal(p: ProviderInfo, account: string | undefined): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.disconnectConfirm,
-    private_metadata: p.id,
-    title: title(`Disconnect ${p.name}`),
-    submit: title('Disconnect'),
-    close: title('Cancel'),
+  return modalShell({
+    callbackId: VIEWS.disconnectConfirm,
+    privateMetadata: p.id,
+    title: `Disconnect ${p.name}`,
+    submit: 'Disconnect',
+    close: 'Cancel',
     blocks: [
       {
         type: 'section',
@@ -53,7 +50,7 @@ export function disconnectModal(p: ProviderInfo, account: string | undefined): M
         },
       },
     ],
-  };
+  });
 }
 
 /** One line of a connector's log as the modal shows it (the domain decides who sees provider words). */
@@ -78,11 +75,10 @@ export function logsModal(p: ProviderInfo, logs: readonly LogLineView[]): ModalV
   const blocks: KnownBlock[] = lines.length
     ? chunk(lines, 10).map((group) => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } }))
     : [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing has happened with ${p.name} yet.` } }];
-  return {
-    type: 'modal',
-    callback_id: VIEWS.logs,
-    title: title(`${p.name} logs`),
-    close: title('Close'),
+  return modalShell({
+    callbackId: VIEWS.logs,
+    title: `${p.name} logs`,
+    close: 'Close',
     blocks: [
       {
         type: 'context',
@@ -90,7 +86,7 @@ export function logsModal(p: ProviderInfo, logs: readonly LogLineView[]): ModalV
       },
       ...blocks,
     ],
-  };
+  });
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

@@ -6,6 +6,7 @@
 import type { ModalView } from '@slack/types';
 import { VIEWS } from '../ids.js';
 import { escapeText, truncate } from '../mrkdwn.js';
+import { modalShell } from './shell.js';
 
 export const NOTES_BLOCK = 'notes';
 export const NOTES_INPUT = 'notes_input';
@@ -17,13 +18,12 @@ export const LENGTH_INPUT = 'length_input';
 export const MEETING_LENGTHS = [30, 45, 60, 90] as const;
 
 export function notesModal(meetingId: string, meetingTitle: string, accountName: string): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.meetingNotes,
-    private_metadata: meetingId,
-    title: { type: 'plain_text', text: 'Meeting notes' },
-    submit: { type: 'plain_text', text: 'Save' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modalShell({
+    callbackId: VIEWS.meetingNotes,
+    privateMetadata: meetingId,
+    title: 'Meeting notes',
+    submit: 'Save',
+    close: 'Cancel',
     blocks: [
       {
         type: 'section',
@@ -44,17 +44,16 @@ export function notesModal(meetingId: string, meetingTitle: string, accountName:
         },
       },
     ],
-  };
+  });
 }
 
 export function nextMeetingModal(meetingId: string, accountName: string, suggested: Date): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.meetingNext,
-    private_metadata: meetingId,
-    title: { type: 'plain_text', text: 'Next meeting' },
-    submit: { type: 'plain_text', text: 'Schedule' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modalShell({
+    callbackId: VIEWS.meetingNext,
+    privateMetadata: meetingId,
+    title: 'Next meeting',
+    submit: 'Schedule',
+    close: 'Cancel',
     blocks: [
       {
         type: 'section',
@@ -85,7 +84,7 @@ export function nextMeetingModal(meetingId: string, accountName: string, suggest
         },
       },
     ],
-  };
+  });
 }
 
 function lengthOption(minutes: number) {

@@ -6,6 +6,7 @@
 import type { ModalView } from '@slack/types';
 import { VIEWS } from '../ids.js';
 import { escapeText, truncate } from '../mrkdwn.js';
+import { modalShell } from './shell.js';
 
 export const TEMPLATE_BLOCK = 'template';
 export const TEMPLATE_INPUT = 'template_input';
@@ -16,13 +17,12 @@ export function templateModal(
   template: { id: string; name: string; version: number; text: string },
   inFlight: number,
 ): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.template,
-    private_metadata: template.id,
-    title: { type: 'plain_text', text: 'Onboarding template' },
-    submit: { type: 'plain_text', text: 'Save' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modalShell({
+    callbackId: VIEWS.template,
+    privateMetadata: template.id,
+    title: 'Onboarding template',
+    submit: 'Save',
+    close: 'Cancel',
     blocks: [
       {
         type: 'section',
@@ -59,5 +59,5 @@ export function templateModal(
         },
       },
     ],
-  };
+  });
 }

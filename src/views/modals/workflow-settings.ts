@@ -10,6 +10,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ACTIONS, VIEWS } from '../ids.js';
 import { escapeText, truncate } from '../mrkdwn.js';
+import { modalShell } from './shell.js';
 
 export interface Choice {
   id: string;
@@ -118,15 +119,14 @@ function modal(
   submit = true,
   metadata = settingsMetadata(kind),
 ): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.workflowSettings,
-    private_metadata: metadata,
-    title: plain(TITLES[kind], 24),
-    close: plain('Cancel', 24),
-    ...(submit ? { submit: plain('Save', 24) } : {}),
+  return modalShell({
+    callbackId: VIEWS.workflowSettings,
+    privateMetadata: metadata,
+    title: TITLES[kind],
+    ...(submit ? { submit: 'Save' } : {}),
+    close: 'Cancel',
     blocks: blocks.slice(0, 100),
-  };
+  });
 }
 
 /** Shown at once (a trigger id lasts 3 seconds), while the provider is asked for its lists. */
