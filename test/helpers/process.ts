@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
-import { freePort, SIGNING_SECRET } from './app.js';
+import { commandReply, freePort, SIGNING_SECRET } from './app.js';
 import { eventBody, postSigned } from './slack-requests.js';
 
 export function buildOnce(): void {
@@ -194,6 +194,9 @@ export function useThreadProcesses() {
       await p.waitFor('/healthz 200', async () => (await p.healthz()) === 200, 30_000);
       return Date.now() - started;
     },
+    /** `/thread <text>` to a Thread process; the reply. */
+    commandReply: (p: ThreadProcess, text: string, userId?: string) =>
+      commandReply(`${p.url}/slack/events`, procs.slack, text, userId),
     /** A signed app_home_opened event, as Slack sends it when someone opens the Home tab. */
     openHome(p: ThreadProcess) {
       return postSigned(
