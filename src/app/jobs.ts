@@ -11,12 +11,20 @@
  *   job id, the attempt and whether it will be retried.
  * - A database outage never ends the process: pg-boss swallows failed polls and reports other errors as
  *   events (passed to `onError`; DatabaseHealth says it once), and the workers resume when it is back.
+ * - A job whose process died mid-run (kill -9, a crash) is handed back to its queue within seconds — by
+ *   any instance, or by the next one to start — rather than when it expires (job-liveness.ts).
  */
+import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Database } from './db.js';
+import { JobLiveness } from './job-liveness.js';
 import type { Logger } from './logger.js';
 
 export const JOBS_SCHEMA = 'pgboss';
+/** How often each instance looks for jobs a dead process left active. */
+const ABANDONED_CHECK_MS = 2000;
+/** A job younger than this may be one whose handler is taking its lock right now. */
+const ABANDONED_MIN_AGE_SECONDS = 5;
 
 export interface JobMeta {
   id: string;
@@ -102,6 +110,7 @@ export async function startJobs<S>(
   });
   await boss.start();
 
+  const liveness = options.work === false ? undefined : new JobLiveness(database.pool, logger);
   // The worker of each queue this process works, so a job sent here can wake it at once (below).
   const workers = new Map<string, string[]>();
   for (const spec of specs) {
@@ -121,6 +130,9 @@ export async function startJobs<S>(
       if (!job) return;
       const meta = { id: job.id, attempt: job.retryCount + 1 };
       const started = Date.now();
+      // A job expired by the queue while its first attempt still runs: one attempt at a time.
+      if ((await liveness!.hold(job.id)) === 'elsewhere')
+        throw new Error('an earlier attempt of this job is still running');
       try {
         const result = await spec.run(services, job.data as never, meta);
         logger.info(
@@ -135,6 +147,8 @@ export async function startJobs<S>(
           retry ? 'job failed; it will be retried' : 'job failed for good (retries used up)',
         );
         throw err;
+      } finally {
+        liveness!.release(job.id);
       }
     };
     const polling = spec.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2;
@@ -186,6 +200,30 @@ export async function startJobs<S>(
     timer.unref();
     timers.set(key, timer);
   };
+  /** Active jobs nobody is working on any more, failed so the queue retries them (with their backoff). */
+  const handBackAbandoned = async () => {
+    const abandoned = await liveness?.abandonedCondition('id');
+    if (!abandoned) return;
+    const { rows } = await sql<{ id: string; name: string }>`
+      select id, name from ${sql.table(`${JOBS_SCHEMA}.job`)}
+      where state = 'active' and name = any(${[...workers.keys()]}::text[])
+        and started_on < now() - make_interval(secs => ${ABANDONED_MIN_AGE_SECONDS})
+        and ${abandoned}`.execute(database.db);
+    for (const { id, name } of rows) {
+      await boss.fail(name, id, { message: 'the process running it stopped' });
+      logger.warn(
+        { job: name, jobId: id },
+        'a job a stopped process was running is handed back to the queue',
+      );
+    }
+  };
+  const checkAbandoned = () =>
+    handBackAbandoned().catch((err) => logger.debug({ err }, 'looking for abandoned jobs failed'));
+  const abandonedTimer = liveness ? setInterval(checkAbandoned, ABANDONED_CHECK_MS) : undefined;
+  abandonedTimer?.unref();
+  // A Thread starting after a crash hands back what the crashed one was running, without waiting a tick.
+  if (liveness) void checkAbandoned();
+
   const dueAt = (startAfter: Date | number) =>
     startAfter instanceof Date ? startAfter : new Date(Date.now() + startAfter * 1000);
 
@@ -215,10 +253,12 @@ export async function startJobs<S>(
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;
     },
     async stop(timeoutMs = 8000) {
+      clearInterval(abandonedTimer);
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       // Graceful: stop fetching, wait for running handlers up to the timeout.
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs }).catch(() => {});
+      await liveness?.close();
     },
   };
 }

@@ -63,25 +63,46 @@ async function untilTaken(url: string, secret: string, event: object): Promise<v
   }
 }
 
-/** Every deal's run finished, every webhook event processed, no post left to send. */
-export async function settled(db: Kysely<DB>, deals: readonly ClosingDeal[]): Promise<boolean> {
+/** What is still to do: deals without a finished run, posts not sent, webhook events not processed. */
+async function unsettled(db: Kysely<DB>, deals: readonly ClosingDeal[]): Promise<string[]> {
   const runs = await db
     .selectFrom('workflow_runs')
-    .select('status')
+    .select(['external_id', 'status', 'steps', 'claimed_until'])
     .where(
       'external_id',
       'in',
       deals.map((d) => d.id),
     )
     .execute();
-  if (runs.length < deals.length || runs.some((r) => r.status === 'running')) return false;
-  const pending = await db
+  const left = deals
+    .filter((d) => !runs.some((r) => r.external_id === d.id))
+    .map((d) => `deal ${d.id}: no run`);
+  for (const r of runs.filter((r) => r.status === 'running'))
+    left.push(`deal ${r.external_id}: run ${JSON.stringify(r)}`);
+  const posts = await db
     .selectFrom('deliveries')
-    .select('id')
+    .select(['key', 'attempts', 'claimed_until', 'last_error'])
     .where('status', '=', 'pending')
-    .union(db.selectFrom('trigger_events').select('id').where('processed_at', 'is', null))
     .execute();
-  return pending.length === 0;
+  for (const p of posts) left.push(`post ${JSON.stringify(p)}`);
+  const events = await db
+    .selectFrom('trigger_events')
+    .select(['external_id', 'received_at'])
+    .where('processed_at', 'is', null)
+    .execute();
+  for (const e of events) left.push(`webhook event ${JSON.stringify(e)}`);
+  return left;
+}
+
+/** Waits until every deal's run finished, every webhook event was processed and no post is left to send. */
+export async function untilSettled(db: Kysely<DB>, deals: readonly ClosingDeal[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = await unsettled(db, deals);
+    if (!left.length) return;
+    if (Date.now() > deadline) throw new Error(`not settled after ${timeoutMs} ms:\n${left.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Where `key` was posted in Slack: Thread puts every post's key in its message metadata. */
@@ -113,7 +134,10 @@ export async function expectEachDealOnce(
     const run = runs[0]!;
     expect(run, `run of deal ${deal.id}`).toMatchObject({ status: 'completed', reason: null });
     const channelPost = postsWithKey(w.slack, `handoff:${run.id}:channel`);
-    expect(channelPost.map((p) => p.channel), `handoff post of deal ${deal.id}`).toEqual([CHANNEL]);
+    expect(
+      channelPost.map((p) => p.channel),
+      `handoff post of deal ${deal.id}`,
+    ).toEqual([CHANNEL]);
     expect(postsWithKey(w.slack, `handoff:${run.id}:csm`).map((p) => p.channel)).toEqual([`D${CSM}`]);
     expect(postsWithKey(w.slack, `handoff:${run.id}:ae`).map((p) => p.channel)).toEqual([`D${AE.userId}`]);
 
@@ -130,9 +154,15 @@ export async function expectEachDealOnce(
     else expect(emails.length, `email of deal ${deal.id}`).toBeLessThanOrEqual(1);
   }
   // Every post Thread stored — the handoffs' and any other — is in Slack once, under the ts it recorded.
-  const rows = await db.selectFrom('deliveries').select(['key', 'status', 'slack_ts', 'last_error']).execute();
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['key', 'status', 'slack_ts', 'last_error'])
+    .execute();
   for (const row of rows) {
     expect(row, `delivery ${row.key}`).toMatchObject({ status: 'delivered' });
-    expect(postsWithKey(w.slack, row.key).map((p) => p.ts), `posts of ${row.key}`).toEqual([row.slack_ts]);
+    expect(
+      postsWithKey(w.slack, row.key).map((p) => p.ts),
+      `posts of ${row.key}`,
+    ).toEqual([row.slack_ts]);
   }
 }

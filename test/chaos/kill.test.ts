@@ -12,11 +12,11 @@ import { completeConsent, linkFrom } from '../connectors/helpers.js';
 import type { GoogleEmulator } from '../emulators/google.js';
 import type { HubSpotEmulator } from '../emulators/hubspot.js';
 import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
-import { freePort, waitUntil } from '../helpers/app.js';
+import { freePort } from '../helpers/app.js';
 import { randomKey, type ThreadProcess, useThreadProcesses } from '../helpers/process.js';
 import { storePosts } from '../helpers/stored-posts.js';
 import { freshDatabaseUrl } from '../helpers/test-database.js';
-import { CHANNEL, CSM, closingDeals, deliverWebhooks, expectEachDealOnce, settled } from './handoffs.js';
+import { CHANNEL, CSM, closingDeals, deliverWebhooks, expectEachDealOnce, untilSettled } from './handoffs.js';
 import { chaosSeeds, prng } from './seeds.js';
 
 const DEALS = 5;
@@ -101,7 +101,7 @@ describe('kill -9 at a random moment, then a restart', () => {
         await procs.ready(second);
         await webhooks;
         const restarted = Date.now();
-        await waitUntil(() => settled(database.db, deals), 'every handoff and post settled', 120_000);
+        await untilSettled(database.db, deals, 120_000);
         console.log(`seed=${seed} settled ${Date.now() - restarted} ms after the restart`);
         await expectEachDealOnce(database.db, { slack: procs.slack, google, deals });
       } finally {

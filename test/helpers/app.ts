@@ -96,7 +96,10 @@ export async function commandReply(
   );
   if (res.status !== 200) throw new Error(`command answered HTTP ${res.status}`);
   if (res.json && Object.keys(res.json).length) return res.json;
-  const reply = await waitUntil(() => slack.responses.find((r) => r.url === responseUrl), `reply to "${text}"`);
+  const reply = await waitUntil(
+    () => slack.responses.find((r) => r.url === responseUrl),
+    `reply to "${text}"`,
+  );
   return reply.body;
 }
 

@@ -129,11 +129,13 @@ export type DeliveryOutcome =
 
 /**
  * The job's work. `lastTry`: the queue will not retry a temporary failure again, so it ends as failed.
+ * `jobId`: the job doing it — its next attempt (the same job handed back after its process died) takes
+ * over the lease the dead attempt left.
  */
 export async function deliver(
   services: Services,
   id: string,
-  options: { lastTry: boolean },
+  options: { lastTry: boolean; jobId?: string },
 ): Promise<DeliveryOutcome> {
   const result = await attempt(services, id, options);
   services.metrics.delivery(result);
@@ -150,17 +152,17 @@ export async function deliver(
 async function attempt(
   services: Services,
   id: string,
-  options: { lastTry: boolean },
+  options: { lastTry: boolean; jobId?: string },
 ): Promise<DeliveryOutcome> {
   const db = services.db;
-  const claim = await claimDelivery(services, id);
+  const claim = await claimDelivery(services, id, options.jobId ?? null);
   if (claim.outcome !== 'claimed') return claim;
   const { row, previousPostingSince } = claim;
   const message = row.payload as unknown as DeliveryMessage;
   const finish = (set: Record<string, unknown>) =>
     db
       .updateTable('deliveries')
-      .set({ ...set, claimed_until: null, updated_at: sql<Date>`now()` })
+      .set({ ...set, claimed_until: null, claimed_by: null, updated_at: sql<Date>`now()` })
       .where('id', '=', id)
       .execute();
   try {
@@ -212,17 +214,18 @@ type Claim =
  * The lease: one job at a time works on a delivery, without holding a transaction across Slack's answer.
  * One statement on the hot path (a delivery is due, pending, free); only a refusal looks at why.
  */
-async function claimDelivery(services: Services, id: string): Promise<Claim> {
+async function claimDelivery(services: Services, id: string, jobId: string | null): Promise<Claim> {
   const claimed = await sql<Delivery & { previous_posting_since: Date | null }>`
     with previous as (select id, posting_since from deliveries where id = ${id} for update)
     update deliveries d set
       claimed_until = now() + make_interval(secs => ${LEASE_SECONDS}),
+      claimed_by = ${jobId}::uuid,
       posting_since = coalesce(d.posting_since, now()),
       attempts = d.attempts + 1,
       updated_at = now()
     from previous
     where d.id = previous.id and d.status = 'pending'
-      and (d.claimed_until is null or d.claimed_until <= now())
+      and (d.claimed_until is null or d.claimed_until <= now() or d.claimed_by = ${jobId}::uuid)
       and (d.not_before is null or d.not_before <= now())
       -- Slots are a second apart, but the post before may have gone out a moment late: never two posts
       -- to a channel less than a second apart (Slack's burst allowance is small).

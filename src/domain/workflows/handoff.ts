@@ -80,11 +80,11 @@ export async function startHandoff(
   return 'started';
 }
 
-/** The job's work: the steps not done yet, in order. */
+/** The job's work: the steps not done yet, in order (`jobId`: see advanceRun). */
 export function runHandoffSteps(
   services: Services,
   runId: string,
-  options: { lastTry: boolean },
+  options: { lastTry: boolean; jobId?: string },
 ): Promise<RunOutcome> {
   return advanceRun<HandoffContext>(services.db, runId, handoffSteps(services, options), options);
 }
