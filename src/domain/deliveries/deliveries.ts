@@ -57,7 +57,9 @@ export async function enqueueDelivery(services: Services, request: DeliveryReque
 /**
  * Stores deliveries, each in its channel's next free one-second slot, and queues each job for its slot —
  * in one transaction and one queue insert, however many (a broadcast to every customer channel). Keys
- * already stored are left as they are. Returns how many were new.
+ * already stored are left as they are; one still pending that no job holds is queued again — its job may
+ * have died with a process that stopped between storing and queueing it, and a second job for a post is
+ * a no-op. Returns how many were new.
  */
 export async function enqueueDeliveries(
   services: Services,
@@ -96,27 +98,39 @@ export async function enqueueDeliveries(
       select team_id, key, channel, payload, slot from slotted order by ord
       on conflict (team_id, key) do nothing
       returning id, not_before, not_before > now() as later`.execute(trx);
-    return inserted.rows;
+    const idle = await sql<{ id: string; not_before: Date | null; later: boolean }>`
+      select d.id, d.not_before, coalesce(d.not_before > now(), false) as later
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(team_id text, key text)
+      join deliveries d on d.team_id = t.team_id and d.key = t.key
+      where d.status = 'pending' and (d.claimed_until is null or d.claimed_until <= now())
+        and d.id <> all(${inserted.rows.map((r) => r.id)}::uuid[])`.execute(trx);
+    return { inserted: inserted.rows, idle: idle.rows };
   });
-  if (!rows.length) return 0;
+  const queued = [...rows.inserted, ...rows.idle];
+  if (!queued.length) return 0;
   try {
     await services.jobs.sendMany(
       DELIVER_JOB,
-      rows.map((r) => ({ data: { id: r.id }, ...(r.later ? { startAfter: r.not_before } : {}) })),
+      queued.map((r) => ({
+        data: { id: r.id },
+        ...(r.later && r.not_before ? { startAfter: r.not_before } : {}),
+      })),
     );
   } catch (err) {
-    // Without their jobs the rows would never be posted, and a second ask would find them and do nothing.
-    await services.db
-      .deleteFrom('deliveries')
-      .where(
-        'id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
+    // Without their jobs the new rows would never be posted: they go, and a second ask stores them again.
+    if (rows.inserted.length) {
+      await services.db
+        .deleteFrom('deliveries')
+        .where(
+          'id',
+          'in',
+          rows.inserted.map((r) => r.id),
+        )
+        .execute();
+    }
     throw err;
   }
-  return rows.length;
+  return rows.inserted.length;
 }
 
 export type DeliveryOutcome =

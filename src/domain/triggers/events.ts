@@ -25,9 +25,11 @@ export interface IncomingTriggerEvent {
 export const TRIGGER_EVENT_RETENTION_DAYS = 30;
 
 /**
- * Stores the events not seen before and returns their row ids; an event already stored (a provider's
- * retry of the same delivery) returns nothing, so it is never queued twice. `db` may be a transaction
- * (a poll stores its events and moves its cursor in one).
+ * Stores the events not seen before and returns the row ids to queue: the new ones, and any already
+ * stored but not processed yet — its job may have died with a process that stopped between storing and
+ * queueing it, and a second job for an event is a no-op. An event already processed (a provider's retry
+ * of a delivery that went through) returns nothing. `db` may be a transaction (a poll stores its events
+ * and moves its cursor in one).
  */
 export async function recordTriggerEvents(
   services: Pick<Services, 'db'>,
@@ -50,7 +52,13 @@ export async function recordTriggerEvents(
         };
       }),
     )
-    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+    // A no-op update, so that an unprocessed row already stored is returned too.
+    .onConflict((oc) =>
+      oc
+        .columns(['provider', 'event_id'])
+        .doUpdateSet({ provider: sql`excluded.provider` })
+        .where('trigger_events.processed_at', 'is', null),
+    )
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
