@@ -24,7 +24,7 @@ export const JOBS_SCHEMA = 'pgboss';
 /** How often each instance looks for jobs a dead process left active. */
 const ABANDONED_CHECK_MS = 2000;
 /** A job younger than this may be one whose handler is taking its lock right now. */
-const ABANDONED_MIN_AGE_SECONDS = 5;
+const ABANDONED_MIN_AGE_SECONDS = 3;
 
 export interface JobMeta {
   id: string;
