@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionRow } from '../connectors/helpers.js';
 import type { GoogleEmulator } from '../emulators/google.js';
-import { type HandoffWorld, closeDeal, db, stepsOf, useHandoffWorld } from '../workflows/handoff-world.js';
+import { closeDeal, db, type HandoffWorld, stepsOf, useHandoffWorld } from '../workflows/handoff-world.js';
 import { type ClosingDeal, closingDeals, expectEachDealOnce, untilSettled } from './handoffs.js';
 
 const OUTAGE_S = Number(process.env.CHAOS_OUTAGE_SECONDS ?? 60);
