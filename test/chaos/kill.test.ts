@@ -6,8 +6,10 @@
  * CHAOS_RUNS (default 10) runs with fresh seeds; CHAOS_SEED=<n> replays one. Each run prints its seed and
  * when the kill landed.
  */
+import type { Kysely } from 'kysely';
 import { describe, it } from 'vitest';
 import { openDatabase } from '../../src/app/db.js';
+import type { DB } from '../../src/app/db-types.js';
 import { storePosts } from '../helpers/stored-posts.js';
 import { freshDatabaseUrl } from '../helpers/test-database.js';
 import { closingDeals, expectEachDealOnce, untilSettled } from './handoffs.js';
@@ -21,6 +23,23 @@ const OTHER_POSTS = 12;
 const KILL_WINDOW_MS = 6000;
 
 const world = useThreadWorld();
+
+/** What the kill interrupted, in words for the run's line. */
+async function caught(db: Kysely<DB>): Promise<string> {
+  const runs = await db.selectFrom('workflow_runs').select('id').where('status', '=', 'running').execute();
+  const posts = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('posting_since', 'is not', null)
+    .execute();
+  const emails = await db
+    .selectFrom('handoff_emails')
+    .select('run_id')
+    .where('status', '=', 'sending')
+    .execute();
+  return `${runs.length} handoff runs running, ${posts.length} posts and ${emails.length} emails mid-send`;
+}
 let run = 0;
 
 describe('kill -9 at a random moment, then a restart', () => {
@@ -34,12 +53,17 @@ describe('kill -9 at a random moment, then a restart', () => {
       const first = await world.start(env);
       await world.setUp(first);
       const deals = closingDeals(world.hubspot, firstDeal, DEALS);
+      // Slack and Gmail take a moment to answer, as they do: a kill often lands with a post or an email
+      // in their hands and its answer never read.
+      const slack = world.procs.slack;
+      slack.latency('chat.postMessage', 100 + Math.floor(random() * 300));
+      world.google.failNext('api', ...deals.map(() => ({ delayMs: 300, path: '/gmail/' })));
       const database = await openDatabase({ databaseUrl });
       try {
         await storePosts(
           databaseUrl,
           Array.from({ length: OTHER_POSTS }, (_, i) => ({
-            teamId: world.procs.slack.teamId,
+            teamId: slack.teamId,
             channel: `C0CHAOS${i % 3}`,
             key: `chaos:${firstDeal}:${i}`,
             message: { text: `Update ${i}` },
@@ -51,15 +75,16 @@ describe('kill -9 at a random moment, then a restart', () => {
         await new Promise((r) => setTimeout(r, startedAt + killAfter - Date.now()));
         first.child.kill('SIGKILL');
         await first.exited;
-        console.log(`seed=${seed} killed after ${killAfter} ms`);
+        console.log(`seed=${seed} killed after ${killAfter} ms (${await caught(database.db)})`);
 
         await world.start(env);
         const restartedAt = Date.now();
         await webhooks;
         await untilSettled(database.db, deals, 120_000);
         console.log(`seed=${seed} settled ${Date.now() - restartedAt} ms after the restart`);
-        await expectEachDealOnce(database.db, { slack: world.procs.slack, google: world.google, deals });
+        await expectEachDealOnce(database.db, { slack, google: world.google, deals });
       } finally {
+        slack.latency('chat.postMessage', undefined);
         await database.close();
       }
     },
