@@ -20,7 +20,7 @@ const DEALS = 5;
 /** Posts of another kind (a broadcast's) flowing at the same time, over a few channels. */
 const OTHER_POSTS = 12;
 /** The kill lands at most this long after the first webhook: about as long as the handoffs and their posts take. */
-const KILL_WINDOW_MS = 6000;
+const KILL_WINDOW_MS = 5000;
 
 const world = useThreadWorld();
 
