@@ -106,7 +106,7 @@ export async function untilSettled(db: Kysely<DB>, deals: readonly ClosingDeal[]
 }
 
 /** Where `key` was posted in Slack: Thread puts every post's key in its message metadata. */
-function postsWithKey(slack: SlackEmulator, key: string) {
+export function postsWithKey(slack: SlackEmulator, key: string) {
   return [...slack.messages.entries()].flatMap(([channel, messages]) =>
     messages.filter((m) => m.metadata?.event_payload.key === key).map((m) => ({ channel, ts: m.ts })),
   );
