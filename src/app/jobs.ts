@@ -87,8 +87,19 @@ export async function startJobs<S>(
   logger: Logger,
   options: StartJobsOptions = {},
 ): Promise<JobRunner> {
+  // What pg-boss has asked of the database and not had back yet, and handlers running: see stop().
+  const busy = { sql: 0, handlers: 0 };
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => database.pool.query(text, values) },
+    db: {
+      executeSql: async (text, values) => {
+        busy.sql++;
+        try {
+          return await database.pool.query(text, values);
+        } finally {
+          busy.sql--;
+        }
+      },
+    },
     schema: JOBS_SCHEMA,
     schedule: options.schedules !== false,
     ...(options.clockIntervalSeconds
@@ -128,6 +139,14 @@ export async function startJobs<S>(
     if (options.work === false) continue;
     const handler = async ([job]: PgBoss.JobWithMetadata<object>[]) => {
       if (!job) return;
+      busy.handlers++;
+      try {
+        return await attempt(job);
+      } finally {
+        busy.handlers--;
+      }
+    };
+    const attempt = async (job: PgBoss.JobWithMetadata<object>) => {
       const meta = { id: job.id, attempt: job.retryCount + 1 };
       const started = Date.now();
       // A job expired by the queue while its first attempt still runs: one attempt at a time.
@@ -256,8 +275,14 @@ export async function startJobs<S>(
       clearInterval(abandonedTimer);
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      const deadline = Date.now() + timeoutMs;
       // Graceful: stop fetching, wait for running handlers up to the timeout.
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs }).catch(() => {});
+      // pg-boss resolves stop while a worker's fetch may still be on its way back: the job it brings runs
+      // after, and its outcome is recorded after that. Wait for them too, so none finds the database closed.
+      while ((busy.sql > 0 || busy.handlers > 0) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
       await liveness?.close();
     },
   };
