@@ -236,12 +236,21 @@ export async function startJobs<S>(
       );
     }
   };
-  const checkAbandoned = () =>
-    handBackAbandoned().catch((err) => logger.debug({ err }, 'looking for abandoned jobs failed'));
+  // One look at a time: a slow one (the database struggling) is not joined by the next tick's.
+  let looking = false;
+  const checkAbandoned = () => {
+    if (looking) return;
+    looking = true;
+    void handBackAbandoned()
+      .catch((err) => logger.debug({ err }, 'looking for abandoned jobs failed'))
+      .finally(() => {
+        looking = false;
+      });
+  };
   const abandonedTimer = liveness ? setInterval(checkAbandoned, ABANDONED_CHECK_MS) : undefined;
   abandonedTimer?.unref();
   // A Thread starting after a crash hands back what the crashed one was running, without waiting a tick.
-  if (liveness) void checkAbandoned();
+  if (liveness) checkAbandoned();
 
   const dueAt = (startAfter: Date | number) =>
     startAfter instanceof Date ? startAfter : new Date(Date.now() + startAfter * 1000);
