@@ -2,14 +2,31 @@
  * Thread as a real process with every provider's emulator, set up as an admin would — HubSpot and Google
  * connected, a CSM in the pool, a handoff channel — for the chaos tests that kill it or its database.
  */
+import { randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { completeConsent, linkFrom } from '../connectors/helpers.js';
 import type { GoogleEmulator } from '../emulators/google.js';
 import type { HubSpotEmulator } from '../emulators/hubspot.js';
 import { type ProviderEmulators, startProviderEmulators } from '../emulators/providers.js';
-import { freePort } from '../helpers/app.js';
 import { randomKey, type ThreadProcess, useThreadProcesses } from '../helpers/process.js';
 import { CHANNEL, type ClosingDeal, CSM, deliverWebhooks } from './handoffs.js';
+
+/**
+ * A free port below Linux's ephemeral range (32768 and up), where a busy machine's outgoing connections
+ * take their local ports from: one that is free now is still free when Thread starts again after a kill.
+ */
+async function portToKeep(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + randomInt(12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 export function useThreadWorld() {
   const procs = useThreadProcesses();
@@ -42,7 +59,7 @@ export function useThreadWorld() {
         ...started().env,
         DATABASE_URL: databaseUrl,
         THREAD_ENCRYPTION_KEY: randomKey(),
-        PORT: String(await freePort()),
+        PORT: String(await portToKeep()),
         LOG_LEVEL: 'warn',
       };
     },
