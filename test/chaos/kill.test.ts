@@ -40,6 +40,8 @@ async function caught(db: Kysely<DB>): Promise<string> {
     .execute();
   return `${runs.length} handoff runs running, ${posts.length} posts and ${emails.length} emails mid-send`;
 }
+
+/** Each run's deals have ids of their own: the emulators serve the whole file. */
 let run = 0;
 
 describe('kill -9 at a random moment, then a restart', () => {
