@@ -19,7 +19,3 @@ export function percentile(values: number[], p: number): number {
   const idx = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, idx)]!;
 }
-
-export function fmt(ms: number): string {
-  return `${ms.toFixed(2)} ms`;
-}

@@ -1,98 +1,95 @@
 /**
- * `npm run bench`: performance targets, measured against a baseline in the same run.
+ * `npm run bench`: Thread's performance figures, each next to a baseline measured in the same run, as one
+ * table (and bench/results.json; see results.ts for where other runs write).
  *
- * 1. `/thread help` ack latency: 500 signed requests at 20 concurrent, Thread (full stack: signature
- *    check, routing, database-backed app) vs a bare Bolt app that acks the same command with a string.
- * 0. Footprint (bench/footprint.ts): start times, idle memory of the app and the embedded server, install
- *    size — each against a bare Bolt app in the same run.
- * 2. Token refresh single-flight (bench/token-refresh.ts): 200 concurrent getAccessToken() calls on an
- *    expired connection → exactly one refresh at the provider, on one instance and on two instances
- *    sharing PostgreSQL (TEST_DATABASE_URL); latency vs the same calls on a fresh connection.
- * 3. Triggers (bench/triggers.ts): HubSpot webhook → handoff posted p50/p95, and webhook ingest
- *    (events/s in batches of 100) next to a bare signature-verifying handler.
- * 4. Deliveries (bench/deliveries.ts): 1,000 posts over 50 channels vs the rate limit's theoretical
- *    minimum, with lost and duplicated counts.
+ *   npm run bench                      every part, full sizes
+ *   npm run bench -- home refresh      some parts
+ *   npm run bench -- --smoke           every part on tiny sizes (CI): goals shown, not judged
+ *
+ * Parts: footprint (footprint.ts), ack (ack.ts), home (home.ts), refresh (token-refresh.ts), triggers
+ * (triggers.ts), deliveries (deliveries.ts). A part that finds a wrong result — a lost or doubled post, a
+ * second refresh at the provider, an event not stored once, a Home view Slack would refuse — fails the run,
+ * smoke included; the other parts still run and the table is still printed. A missed goal (✗) fails a full
+ * run only: timing on tiny sizes or a busy CI machine says nothing.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, ExpressReceiver } from '@slack/bolt';
-import { startSlackEmulator } from '../test/emulators/slack.js';
-import { SIGNING_SECRET, startTestApp } from '../test/helpers/app.js';
-import { postSigned, slashCommandBody } from '../test/helpers/slack-requests.js';
+import { benchAck } from './ack.js';
 import { benchDeliveries } from './deliveries.js';
 import { benchFootprint } from './footprint.js';
-import { fmt, percentile, runConcurrent } from './load.js';
+import { benchHome } from './home.js';
+import { machine, type Results, resultsFile, writeResults } from './results.js';
+import { FULL, type Sizes, SMOKE } from './sizes.js';
+import { type Row, renderTable } from './table.js';
 import { benchTokenRefresh } from './token-refresh.js';
 import { benchTriggers } from './triggers.js';
 
-const TOTAL = 500;
-const CONCURRENCY = 20;
+// In this order: the footprint first, while nothing else of the run is in memory.
+const PARTS: Record<string, (sizes: Sizes) => Promise<Row[]>> = {
+  footprint: (s) => benchFootprint(s.footprint),
+  ack: (s) => benchAck(s.ack),
+  home: (s) => benchHome(s.home),
+  refresh: (s) => benchTokenRefresh(s.refresh),
+  triggers: (s) => benchTriggers(s.triggers),
+  deliveries: (s) => benchDeliveries(s.deliveries),
+};
 
-async function measureHelp(url: string, teamId: string, responseUrl: string) {
-  const send = async () => {
-    const res = await postSigned(
-      `${url}/slack/events`,
-      slashCommandBody({ text: 'help', teamId, userId: 'UADMIN', responseUrl }),
-      {
-        secret: SIGNING_SECRET,
-      },
+function parseArgs(argv: string[]): { smoke: boolean; parts: string[] } {
+  const smoke = argv.includes('--smoke');
+  const named = argv.filter((a) => a !== '--smoke');
+  const unknown = named.filter((a) => !(a in PARTS));
+  if (unknown.length) {
+    console.error(
+      `unknown part ${unknown.join(', ')}; the parts: ${Object.keys(PARTS).join(', ')} (and --smoke)`,
     );
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-    return res.ms;
-  };
-  await runConcurrent(50, CONCURRENCY, send); // warm-up
-  return runConcurrent(TOTAL, CONCURRENCY, send);
-}
-
-async function bareBolt(slackApiUrl: string, token: string) {
-  const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET });
-  const app = new App({ token, receiver, clientOptions: { slackApiUrl } });
-  app.command('/thread', async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', text: 'help' });
-  });
-  const server = createServer(receiver.app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-export async function benchHelpAck() {
-  const slack = await startSlackEmulator();
-  const bare = await bareBolt(slack.apiUrl, slack.botToken);
-  const thread = await startTestApp({ slack, env: { LOG_LEVEL: 'warn' } });
-  try {
-    const base = await measureHelp(bare.url, slack.teamId, slack.responseUrl());
-    const ours = await measureHelp(thread.url, slack.teamId, slack.responseUrl());
-    const row = (name: string, r: { latencies: number[]; seconds: number }) =>
-      `  ${name.padEnd(16)} p50 ${fmt(percentile(r.latencies, 50)).padStart(10)}   p99 ${fmt(percentile(r.latencies, 99)).padStart(10)}   ${(TOTAL / r.seconds).toFixed(0).padStart(5)} req/s`;
-    console.log(`/thread help ack latency — ${TOTAL} signed requests, ${CONCURRENCY} concurrent`);
-    console.log(row('bare Bolt', base));
-    console.log(row('Thread', ours));
-    console.log(
-      `  ratio Thread/bare: p50 ×${(percentile(ours.latencies, 50) / percentile(base.latencies, 50)).toFixed(2)}, p99 ×${(percentile(ours.latencies, 99) / percentile(base.latencies, 99)).toFixed(2)}`,
-    );
-  } finally {
-    await thread.stop();
-    await bare.close();
-    await slack.close();
+    process.exit(2);
   }
+  return {
+    smoke,
+    parts: named.length ? Object.keys(PARTS).filter((p) => named.includes(p)) : Object.keys(PARTS),
+  };
 }
 
-/** `npm run bench` runs everything; `npm run bench -- footprint` (or help, refresh, triggers, deliveries) one part. */
-async function main() {
-  const only = process.argv[2];
-  const footprintOk = !only || only === 'footprint' ? await benchFootprint() : true;
-  if (!only || only === 'help') await benchHelpAck();
-  if (!only || only === 'refresh') await benchTokenRefresh();
-  if (!only || only === 'triggers') await benchTriggers();
-  if (!only || only === 'deliveries') await benchDeliveries();
-  if (!footprintOk) throw new Error('footprint: a budget was exceeded (see above)');
+async function main(): Promise<number> {
+  const { smoke, parts } = parseArgs(process.argv.slice(2));
+  const mode = smoke ? 'smoke' : parts.length === Object.keys(PARTS).length ? 'full' : 'parts';
+  const sizes = smoke ? SMOKE : FULL;
+  const results: Results = {
+    machine: machine(),
+    run: { mode, parts, sizes, seconds: {}, failures: [] },
+    rows: [],
+  };
+  for (const part of parts) {
+    const started = performance.now();
+    process.stdout.write(`${part} … `);
+    try {
+      results.rows.push(...(await PARTS[part]!(sizes)));
+      results.run.seconds[part] = Number(((performance.now() - started) / 1000).toFixed(1));
+      console.log(`${results.run.seconds[part]} s`);
+    } catch (err) {
+      console.log('failed');
+      console.error(err);
+      results.run.failures.push({ part, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  // Tiny sizes make no claim about speed: the smoke shows each goal but does not judge it.
+  if (smoke) for (const r of results.rows) delete r.ok;
+
+  const { cpus, cpuModel, node, loadAverage } = results.machine;
+  console.log(
+    `\nThread benchmarks (${mode}) — ${cpus} × ${cpuModel}, Node ${node}, load ${loadAverage.join(' ')} at the start\n`,
+  );
+  console.log(renderTable(results.rows));
+  const file = resultsFile(mode);
+  writeResults(file, results);
+  console.log(`\nWritten to ${file}.`);
+
+  const missed = results.rows.filter((r) => r.ok === false);
+  for (const f of results.run.failures) console.error(`FAILED ${f.part}: ${f.error}`);
+  for (const r of missed) console.error(`MISSED ${r.what}: goal ${r.goal}`);
+  return results.run.failures.length || missed.length ? 1 : 0;
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (err) => {
     console.error(err);
     process.exit(1);

@@ -1,52 +1,32 @@
 /**
- * Token refresh under a stampede: 200 concurrent getAccessToken() calls on an expired connection must
- * cost exactly one refresh request at the provider —
+ * Token refresh under a stampede: concurrent getAccessToken() calls on an expired connection (200 in the
+ * full run) must cost exactly one refresh request at the provider — anything else fails the run —
  *   (a) one app instance;
- *   (b) two app instances on one PostgreSQL database, 100 calls each, concurrently.
- * Baseline in the same run: 200 concurrent calls on a fresh (not expired) connection.
+ *   (b) two app instances on one PostgreSQL database, half the calls each, concurrently.
+ * Baseline in the same run: as many concurrent calls on a fresh (not expired) connection.
  *
  * In (b) both instances live in this process. So that instance B does not share instance A's in-process
  * single-flight map (a module-level Map in tokens.ts), B calls its own copy of the tokens module — as a
  * second process would — and the two meet only at the connection's row lock in Postgres.
  */
-import { randomBytes } from 'node:crypto';
 import type { Services } from '../src/app/services.js';
 import * as tokensA from '../src/domain/connections/tokens.js';
-import { connectionRow, connectVia } from '../test/connectors/helpers.js';
+import { expireTokens, tokensOfAnotherProcess } from '../test/connectors/helpers.js';
 import { type ProviderEmulators, startProviderEmulators } from '../test/emulators/providers.js';
-import { startSlackEmulator } from '../test/emulators/slack.js';
-import { startTestApp, type TestApp } from '../test/helpers/app.js';
-import { freshDatabaseUrl } from '../test/helpers/test-database.js';
-import { fmt, percentile } from './load.js';
+import { startTestApp, startTwoTestApps, type TestApp } from '../test/helpers/app.js';
+import { percentile } from './load.js';
+import type { Sizes } from './sizes.js';
+import { type Row, row } from './table.js';
+import { connect } from './world.js';
 
 type TokensModule = typeof tokensA;
 type GetAccessToken = TokensModule['getAccessToken'];
 
-const CALLS = 200;
 const PROVIDER = 'hubspot';
 
 interface Burst {
   latencies: number[];
   refreshes: number;
-}
-
-/** Makes the connection expired both in its row and in the stored token set. */
-async function expire(services: Services, connectionId: string) {
-  const past = new Date(Date.now() - 60 * 60 * 1000);
-  const row = await services.db
-    .selectFrom('connections')
-    .selectAll()
-    .where('id', '=', connectionId)
-    .executeTakeFirstOrThrow();
-  if (!row.token_secret_id) throw new Error('the connection has no stored tokens');
-  const tokens = JSON.parse(await services.vault.get(row.token_secret_id)) as Record<string, unknown>;
-  tokens.expiresAt = past.toISOString();
-  await services.vault.update(row.token_secret_id, JSON.stringify(tokens));
-  await services.db
-    .updateTable('connections')
-    .set({ expires_at: past })
-    .where('id', '=', connectionId)
-    .execute();
 }
 
 /** `callers` each fire their share of the calls at once; latency per call, refreshes counted at the provider. */
@@ -73,87 +53,79 @@ async function burst(
   return { latencies, refreshes: emulator.tokenRequests.refresh_token - before };
 }
 
-function report(label: string, expired: Burst, baseline: Burst): boolean {
+/** The burst's rows: refresh requests at the provider (exactly one, or the run fails), and latency. */
+function rows(instances: string, expired: Burst, fresh: Burst, setup: string): Row[] {
+  if (expired.refreshes !== 1 || fresh.refreshes !== 0) {
+    throw new Error(
+      `token refresh, ${instances}: ${expired.refreshes} refresh requests on the expired token (expected 1), ${fresh.refreshes} on the fresh one (expected 0)`,
+    );
+  }
+  const calls = expired.latencies.length;
   const p = (b: Burst, q: number) => percentile(b.latencies, q);
-  const ok = expired.refreshes === 1 && baseline.refreshes === 0;
-  console.log(`  ${label}`);
-  console.log(
-    `    expired  ${String(expired.latencies.length).padStart(3)} calls   refresh requests at provider: ${expired.refreshes} ${expired.refreshes === 1 ? '✓' : '✗ (expected 1)'}   p50 ${fmt(p(expired, 50)).padStart(10)}   p99 ${fmt(p(expired, 99)).padStart(10)}`,
-  );
-  console.log(
-    `    fresh    ${String(baseline.latencies.length).padStart(3)} calls   refresh requests at provider: ${baseline.refreshes} ${baseline.refreshes === 0 ? '✓' : '✗ (expected 0)'}   p50 ${fmt(p(baseline, 50)).padStart(10)}   p99 ${fmt(p(baseline, 99)).padStart(10)}`,
-  );
-  console.log(
-    `    ratio expired/fresh: p50 ×${(p(expired, 50) / p(baseline, 50)).toFixed(2)}, p99 ×${(p(expired, 99) / p(baseline, 99)).toFixed(2)}`,
-  );
-  return ok;
+  return [
+    row(
+      'refresh',
+      `provider refresh requests, ${calls} callers, ${instances}`,
+      { value: expired.refreshes, unit: 'request' },
+      null,
+      { goal: '= 1', ok: true, notes: `${setup}; on a fresh token the same calls made ${fresh.refreshes}` },
+    ),
+    row(
+      'refresh',
+      `expired-token call p99, ${instances}`,
+      { value: p(expired, 99), unit: 'ms' },
+      { label: 'fresh token', value: p(fresh, 99), unit: 'ms' },
+      { notes: `p50 ${p(expired, 50).toFixed(1)} ms (fresh ${p(fresh, 50).toFixed(1)} ms)` },
+    ),
+  ];
 }
 
-async function connect(app: TestApp, emulators: ProviderEmulators): Promise<string> {
-  // As in the provider's developer console: each app instance's callback URL is registered.
+/** Connects the provider through `app`, whose callback URL is registered first as in the provider's console. */
+async function connectThrough(app: TestApp, emulators: ProviderEmulators): Promise<string> {
   emulators.byId[PROVIDER]!.registerRedirectUri(`${app.url}/oauth/${PROVIDER}/callback`);
-  const page = await connectVia(app, emulators.byId[PROVIDER]!, PROVIDER);
-  if (page.status !== 200) throw new Error(`connecting ${PROVIDER} answered ${page.status}`);
-  const row = await connectionRow(app, PROVIDER);
-  if (row?.status !== 'connected') throw new Error(`${PROVIDER} did not connect`);
-  return row.id;
+  return connect(app, emulators, PROVIDER);
 }
 
-async function singleInstance(emulators: ProviderEmulators): Promise<boolean> {
+async function singleInstance(emulators: ProviderEmulators, calls: number): Promise<Row[]> {
   const app = await startTestApp({ env: { ...emulators.env, LOG_LEVEL: 'warn' } });
   try {
-    const id = await connect(app, emulators);
-    const callers = [{ services: app.thread.services, getAccessToken: tokensA.getAccessToken, calls: CALLS }];
+    const id = await connectThrough(app, emulators);
+    const callers = [{ services: app.thread.services, getAccessToken: tokensA.getAccessToken, calls }];
     await burst(emulators, id, callers); // warm-up (fresh)
-    const baseline = await burst(emulators, id, callers);
-    await expire(app.thread.services, id);
+    const fresh = await burst(emulators, id, callers);
+    await expireTokens(app.thread.services, id);
     const expired = await burst(emulators, id, callers);
-    return report('(a) one instance', expired, baseline);
+    return rows('1 instance', expired, fresh, 'concurrent getAccessToken() calls, one app');
   } finally {
     await app.stop();
   }
 }
 
-async function twoInstances(emulators: ProviderEmulators): Promise<boolean> {
-  const db = { url: await freshDatabaseUrl() };
-  const slack = await startSlackEmulator();
-  const encryptionKey = randomBytes(32).toString('base64');
-  const env = { ...emulators.env, LOG_LEVEL: 'warn' };
-  const apps: TestApp[] = [];
+async function twoInstances(emulators: ProviderEmulators, calls: number): Promise<Row[]> {
+  const { a, b, stop } = await startTwoTestApps({ env: { ...emulators.env, LOG_LEVEL: 'warn' } });
   try {
-    // One after the other: the first one migrates the new database.
-    apps.push(await startTestApp({ databaseUrl: db.url, encryptionKey, env, slack }));
-    apps.push(await startTestApp({ databaseUrl: db.url, encryptionKey, env, slack }));
-    const [a, b] = apps as [TestApp, TestApp];
-    // Instance B's own copy of tokens.ts: its own in-process single-flight map, like another process.
-    const specifier = '../src/domain/connections/tokens.js?instance=b'; // a variable: tsc cannot resolve the query
-    const tokensB = (await import(specifier)) as TokensModule;
-    if (tokensB.getAccessToken === tokensA.getAccessToken) throw new Error('instance B shares tokens.ts');
-    const id = await connect(a, emulators);
+    const tokensB = await tokensOfAnotherProcess();
+    const id = await connectThrough(a, emulators);
+    const half = Math.floor(calls / 2);
     const callers = [
-      { services: a.thread.services, getAccessToken: tokensA.getAccessToken, calls: CALLS / 2 },
-      { services: b.thread.services, getAccessToken: tokensB.getAccessToken, calls: CALLS / 2 },
+      { services: a.thread.services, getAccessToken: tokensA.getAccessToken, calls: calls - half },
+      { services: b.thread.services, getAccessToken: tokensB.getAccessToken, calls: half },
     ];
     await burst(emulators, id, callers); // warm-up (fresh)
-    const baseline = await burst(emulators, id, callers);
-    await expire(a.thread.services, id);
+    const fresh = await burst(emulators, id, callers);
+    await expireTokens(a.thread.services, id);
     const expired = await burst(emulators, id, callers);
-    return report('(b) two instances on one PostgreSQL, 100 calls each', expired, baseline);
+    return rows('2 instances', expired, fresh, 'two apps on one database, half the calls each');
   } finally {
-    for (const app of apps) await app.stop();
-    await slack.close();
+    await stop();
   }
 }
 
-export async function benchTokenRefresh(): Promise<void> {
-  console.log(`\nToken refresh single-flight — ${CALLS} concurrent getAccessToken() calls, ${PROVIDER}`);
+export async function benchTokenRefresh({ callers }: Sizes['refresh']): Promise<Row[]> {
   const emulators = await startProviderEmulators();
-  let ok = true;
   try {
-    ok = (await singleInstance(emulators)) && ok;
-    ok = (await twoInstances(emulators)) && ok;
+    return [...(await singleInstance(emulators, callers)), ...(await twoInstances(emulators, callers))];
   } finally {
     await emulators.close();
   }
-  if (!ok) throw new Error('token refresh: expected exactly one refresh request at the provider');
 }

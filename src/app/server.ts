@@ -13,6 +13,7 @@ import {
 } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { checkSealedTokens } from '../domain/connections/key-rotation.js';
+import { storable } from '../lib/storable.js';
 import { installCallbackOptions } from '../listeners/http/install.js';
 import { oauthRouter } from '../listeners/http/oauth.js';
 import { JOB_SPECS } from '../listeners/jobs/index.js';
@@ -364,7 +365,8 @@ function createBoltApp(
       clientOptions,
     });
   }
-  app.use(async ({ next }) => {
+  app.use(async ({ body, next }) => {
+    storable(body); // before any listener stores a word of it (see lib/storable)
     await services.inflight.track(next());
   });
   app.error(async (error) => {

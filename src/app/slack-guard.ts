@@ -17,6 +17,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import express, { type RequestHandler } from 'express';
+import { storable } from '../lib/storable.js';
 import type { Services } from './services.js';
 import { installedCheck, NOT_INSTALLED, type Workspace } from './tenant.js';
 
@@ -99,7 +100,8 @@ const INTERACTIVITY = new Set([
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+/** A non-empty string field, made storable: ids from the body are looked up and recorded. */
+const str = (v: unknown) => (typeof v === 'string' ? storable(v) || undefined : undefined);
 
 /** What kind of Slack request `body` is, parsed the way Bolt will parse it; undefined if none. */
 export function classify(body: string, contentType: string | undefined): Kind | undefined {

@@ -31,7 +31,7 @@ function page(status: number, icon: string, title: string, paragraphs: string[])
            background: #f8f8f8; margin: 0; display: flex; min-height: 100vh; align-items: center; justify-content: center; }
     main { background: #fff; max-width: 30rem; padding: 2rem 2.5rem; border-radius: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.1); }
     h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
-    code { background: #f1f1f1; padding: .1rem .3rem; border-radius: 4px; }
+    code { background: #f1f1f1; padding: .1rem .3rem; border-radius: 4px; white-space: nowrap; }
   </style>
 </head>
 <body>

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/app/config.js';
+import type { StartJobsOptions } from '../../src/app/jobs.js';
 import { captureStream, createLogger } from '../../src/app/logger.js';
 import { type RunningThread, startThread } from '../../src/app/server.js';
 import { issuedSecrets, shownPages } from '../emulators/issued-secrets.js';
@@ -26,13 +27,18 @@ import { dumpAllTables } from './table-dump.js';
 import { freshDatabaseUrl } from './test-database.js';
 
 /**
- * Where the emulators' secrets show up in what this app produced: its log lines, every table, every Slack
- * message and view it sent, and the pages browsers were shown. Names the secret by kind only.
+ * Where `secrets` (by default every one the emulators issued) show up in what this app produced: its log
+ * lines, every table of `schemas`, every Slack message and view it sent, and the pages browsers were shown.
+ * Names the place and the secret's first characters only.
  */
-async function secretsShown(app: TestApp, thread: RunningThread): Promise<string[]> {
+export async function secretsShown(
+  app: TestApp,
+  secrets: Iterable<string> = issuedSecrets,
+  schemas?: string[],
+): Promise<string[]> {
   const places: Record<string, string> = {
     logs: app.logs.join('\n'),
-    tables: await dumpAllTables(thread.services.database).catch(() => ''),
+    tables: await dumpAllTables(app.thread.services.database, schemas).catch(() => ''),
     // What Thread sent Slack (the Authorization header aside; the install's code exchange carries Slack's
     // own client secret by design).
     'Slack messages': JSON.stringify(
@@ -42,7 +48,7 @@ async function secretsShown(app: TestApp, thread: RunningThread): Promise<string
     pages: shownPages.join('\n'),
   };
   const leaks: string[] = [];
-  for (const secret of issuedSecrets) {
+  for (const secret of secrets) {
     for (const [where, text] of Object.entries(places)) {
       if (text.includes(secret)) leaks.push(`${where} (${secret.slice(0, 12)}…)`);
     }
@@ -136,6 +142,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** Share an encryption key between instances (two apps, one database). */
   encryptionKey?: string;
+  /** Background jobs' settings (e.g. a clock that looks at the schedules every second). */
+  jobs?: StartJobsOptions;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -158,7 +166,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const capture = captureStream();
   const logger = createLogger({ level: 'debug', destination: capture.stream });
   const config = loadConfig(env);
-  const thread = await startThread({ config, logger, host: '127.0.0.1' });
+  const thread = await startThread({ config, logger, host: '127.0.0.1', jobs: options.jobs });
   const teamId = slack.teamId;
   const events = `${thread.url}/slack/events`;
 
@@ -201,7 +209,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     until: waitUntil,
     async stop() {
-      const leaks = await secretsShown(app, thread);
+      // The emulators' tokens and Thread's own secrets: none may be in a log, a table, a page or a message.
+      const own = [
+        SIGNING_SECRET,
+        env.THREAD_ENCRYPTION_KEY!,
+        ...(env.THREAD_PREVIOUS_ENCRYPTION_KEYS ?? '').split(','),
+      ].filter((s) => s.trim().length > 0);
+      const leaks = await secretsShown(app, [...issuedSecrets, ...own]);
       await thread.stop();
       if (!options.slack) await slack.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -209,4 +223,45 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
   return app;
+}
+
+export interface TwoTestApps {
+  a: TestApp;
+  b: TestApp;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two instances as a deployment behind a load balancer runs them: one database, one encryption key, one
+ * Slack, and one public URL — A's, which OAuth redirect URIs and webhook signatures name; B is reached on
+ * its own port, as the balancer would reach it.
+ */
+export async function startTwoTestApps(
+  options: Omit<TestAppOptions, 'databaseUrl' | 'encryptionKey'> = {},
+): Promise<TwoTestApps> {
+  const shared = {
+    ...options,
+    databaseUrl: await freshDatabaseUrl(),
+    encryptionKey: randomBytes(32).toString('base64'),
+  };
+  const a = await startTestApp(shared);
+  let b: TestApp;
+  try {
+    b = await startTestApp({ ...shared, slack: a.slack, env: { ...options.env, THREAD_PUBLIC_URL: a.url } });
+  } catch (err) {
+    await a.stop();
+    throw err;
+  }
+  return {
+    a,
+    b,
+    // B first: A owns the Slack emulator unless the caller passed one.
+    async stop() {
+      try {
+        await b.stop();
+      } finally {
+        await a.stop();
+      }
+    },
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertAccount } from '../../src/domain/accounts/upsert.js';
 import { startTestApp, type TestApp, waitUntil } from '../helpers/app.js';
 
 let app: TestApp;
@@ -72,8 +73,41 @@ async function orphanRun(key: string, minutesAgo: number, waitingFor?: string): 
   return row.id;
 }
 
+/** A milestone action that fell due long ago and whose job never ran (a crash between its row and its job). */
+async function stuckAction(minutesAgo: number): Promise<void> {
+  const db = app.thread.services.db;
+  const { account } = await upsertAccount(db, {
+    teamId: app.teamId,
+    source: 'manual',
+    externalId: 'stuck-action',
+    name: 'Stuck Action Co',
+    customerChannelId: 'C0GENERAL',
+  });
+  const m = await db
+    .insertInto('account_milestones')
+    .values({
+      account_id: account.id,
+      position: 0,
+      name: 'Kickoff',
+      due_date: '2027-01-01',
+      status: 'in_progress',
+      actions: JSON.stringify([{ type: 'slack_message', delay_hours: 0, text: 'a welcome that was stuck' }]),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('milestone_actions')
+    .values({
+      milestone_id: m.id,
+      position: 0,
+      team_id: app.teamId,
+      due_at: sql<Date>`now() - make_interval(mins => ${minutesAgo})`,
+    })
+    .execute();
+}
+
 describe('the sweep job', () => {
-  it('hands stuck trigger events, deliveries and handoff runs back to their jobs, once, and leaves the rest', async () => {
+  it('hands stuck trigger events, deliveries, handoff runs and milestone actions back to their jobs, once, and leaves the rest', async () => {
     const stuck = await triggerEvent('stuck-1', 11);
     const young = await triggerEvent('young-1', 2);
     const ancient = await triggerEvent('ancient-1', 120);
@@ -89,6 +123,7 @@ describe('the sweep job', () => {
       .execute();
     const fixed = await orphanRun('fixed-run', 30, 'hubspot');
     const stillWaiting = await orphanRun('waiting-run', 30, 'salesforce');
+    await stuckAction(11);
 
     // The sweep's own count says what it handed back: only the stuck ones — the young are still waiting
     // for their own jobs, the ancient are given up.
@@ -101,7 +136,7 @@ describe('the sweep job', () => {
       );
       return (JSON.parse(line) as { result: unknown }).result;
     };
-    expect(await sweep()).toEqual({ events: 1, deliveries: 1, runs: 1, resumed: 1 });
+    expect(await sweep()).toEqual({ events: 1, deliveries: 1, runs: 1, actions: 1, resumed: 1 });
 
     const processed = async (eventId: string) =>
       (
@@ -126,11 +161,15 @@ describe('the sweep job', () => {
     await waitUntil(async () => (await runStatus(orphan)) === 'completed', 'the orphan run finished', 15_000);
     await waitUntil(async () => (await runStatus(fixed)) === 'completed', 'the resumed run finished', 15_000);
     expect(posts()[0]?.args.text).toBe('stuck stuck-post');
+    const welcomes = () =>
+      app.slack.callsTo('chat.postMessage').filter((c) => c.args.text === 'a welcome that was stuck');
+    await waitUntil(() => welcomes().length === 1, 'the stuck action done', 15_000);
 
     // Once they are done, a second sweep finds nothing, and nothing is posted twice.
-    expect(await sweep()).toEqual({ events: 0, deliveries: 0, runs: 0, resumed: 0 });
+    expect(await sweep()).toEqual({ events: 0, deliveries: 0, runs: 0, actions: 0, resumed: 0 });
     await new Promise((r) => setTimeout(r, 1500));
     expect(posts()).toHaveLength(1);
+    expect(welcomes()).toHaveLength(1);
     expect(await processed(young)).toBeNull();
     expect(await processed(ancient)).toBeNull();
     expect(await runStatus(youngRun)).toBe('running');

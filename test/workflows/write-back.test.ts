@@ -5,10 +5,12 @@
  * with upsertAccount. Failures retry with backoff and double nothing; missing fields say what to add.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyTemplate } from '../../src/domain/accounts/apply-template.js';
 import { upsertAccount } from '../../src/domain/accounts/upsert.js';
 import { StepFailure } from '../../src/domain/workflows/runs.js';
 import { updateWorkflowSettings } from '../../src/domain/workflows/settings.js';
 import { writeBackAccount } from '../../src/domain/workflows/write-back.js';
+import { PROGRESS_FIELD } from '../../src/providers/salesforce/write-back.js';
 import { connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import type { HubSpotEmulator } from '../emulators/hubspot.js';
 import { type NotionEmulator, notionDataSource } from '../emulators/notion.js';
@@ -173,6 +175,13 @@ describe('Salesforce: the opportunity’s custom fields', () => {
     );
     expect(await writeBackAccount(services(), world.app.teamId, id)).toBe('written');
     expect(opp).toMatchObject({ CS_Stage__c: 'onboarding', CS_Owner__c: CSM_EMAIL });
+    expect(opp).not.toHaveProperty(PROGRESS_FIELD);
+
+    // With the optional progress field added, the milestones' progress goes there too.
+    await applyTemplate(db(), id);
+    salesforce.opportunityCustomFields.set(PROGRESS_FIELD, 'string');
+    expect(await writeBackAccount(services(), world.app.teamId, id)).toBe('written');
+    expect(opp).toMatchObject({ [PROGRESS_FIELD]: '0 of 6 milestones done · next: Kickoff call' });
   });
 });
 

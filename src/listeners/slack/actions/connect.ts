@@ -2,11 +2,11 @@ import type { App, BlockAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { connectLink } from '../../../domain/connections/connect.js';
 import { publishHome } from '../../../domain/connections/home.js';
-import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { NotConfiguredError } from '../../../providers/oauth/endpoints.js';
 import { ACTIONS } from '../../../views/ids.js';
 import { connectModal } from '../../../views/modals/connectors.js';
 import { providerFromButton } from './connector-button.js';
+import { managerOrSayWho } from './managers-only.js';
 
 /** Connect / Reconnect on the dashboard: a modal holding a fresh, personal OAuth link. */
 export function registerConnectActions(app: App, services: Services): void {
@@ -20,16 +20,7 @@ export function registerConnectActions(app: App, services: Services): void {
       const def = providerFromButton(body);
       if (!teamId || !def) return;
       const userId = body.user.id;
-      if (!(await canManage(services, teamId, userId))) {
-        const helpers = whoCanHelp(await threadAdmins(services, teamId));
-        await publishHome(
-          services,
-          teamId,
-          userId,
-          `Only workspace admins and Thread admins can connect ${def.name}. ${helpers}.`,
-        );
-        return;
-      }
+      if (!(await managerOrSayWho(services, teamId, userId, `connect ${def.name}`))) return;
       try {
         const url = await connectLink(services, def, {
           teamId,

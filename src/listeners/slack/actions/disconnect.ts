@@ -1,11 +1,10 @@
 import type { App, BlockAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { activeConnection } from '../../../domain/connections/find.js';
-import { publishHome } from '../../../domain/connections/home.js';
-import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { ACTIONS } from '../../../views/ids.js';
 import { disconnectModal } from '../../../views/modals/connectors.js';
 import { providerFromButton } from './connector-button.js';
+import { managerOrSayWho } from './managers-only.js';
 
 /** Disconnect on the dashboard: admins get a confirmation modal; others a polite refusal. */
 export function registerDisconnectAction(app: App, services: Services): void {
@@ -14,16 +13,7 @@ export function registerDisconnectAction(app: App, services: Services): void {
     const teamId = context.teamId;
     const def = providerFromButton(body);
     if (!teamId || !def) return;
-    if (!(await canManage(services, teamId, body.user.id))) {
-      const helpers = whoCanHelp(await threadAdmins(services, teamId));
-      await publishHome(
-        services,
-        teamId,
-        body.user.id,
-        `Only workspace admins and Thread admins can disconnect ${def.name}. ${helpers}.`,
-      );
-      return;
-    }
+    if (!(await managerOrSayWho(services, teamId, body.user.id, `disconnect ${def.name}`))) return;
     const connection = await activeConnection(services.db, teamId, def.id);
     await client.views.open({
       trigger_id: body.trigger_id,

@@ -1,7 +1,6 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
-import { publishHome } from '../../../domain/connections/home.js';
-import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
+import { canManage } from '../../../domain/connections/permissions.js';
 import {
   FORM_KINDS,
   type FormKind,
@@ -15,6 +14,7 @@ import {
   problemModal,
   workflowSettingsModal,
 } from '../../../views/modals/workflow-settings.js';
+import { managerOrSayWho } from './managers-only.js';
 
 /**
  * Edit on App Home's Workflows section: a modal opens at once (a trigger id lasts 3 seconds) saying the
@@ -27,16 +27,7 @@ export function registerWorkflowEditActions(app: App, services: Services): void 
     const teamId = context.teamId;
     const kind = (body.actions[0] as ButtonAction | undefined)?.value as FormKind | undefined;
     if (!teamId || !kind || !FORM_KINDS.includes(kind)) return;
-    if (!(await canManage(services, teamId, body.user.id))) {
-      const helpers = whoCanHelp(await threadAdmins(services, teamId));
-      await publishHome(
-        services,
-        teamId,
-        body.user.id,
-        `Only workspace admins and Thread admins can change the workflow settings. ${helpers}.`,
-      );
-      return;
-    }
+    if (!(await managerOrSayWho(services, teamId, body.user.id, `change the workflow settings`))) return;
     const name = kind === 'general' ? 'Thread' : (findProviderDefinition(kind)?.name ?? kind);
     const opened = await client.views.open({ trigger_id: body.trigger_id, view: loadingModal(kind, name) });
     const loaded = await safely(services, () => loadSettingsForm(services, teamId, kind));

@@ -1,10 +1,10 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
 import { publishHome } from '../../../domain/connections/home.js';
-import { canManage, threadAdmins, whoCanHelp } from '../../../domain/connections/permissions.js';
 import { HANDOFF_STEP_JOB } from '../../../domain/workflows/handoff.js';
 import { retryRun } from '../../../domain/workflows/runs.js';
 import { ACTIONS } from '../../../views/ids.js';
+import { managerOrSayWho } from './managers-only.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,16 +22,7 @@ export function registerWorkflowRetryAction(app: App, services: Services): void 
     const teamId = context.teamId;
     if (!teamId) return;
     const userId = body.user.id;
-    if (!(await canManage(services, teamId, userId))) {
-      const helpers = whoCanHelp(await threadAdmins(services, teamId));
-      await publishHome(
-        services,
-        teamId,
-        userId,
-        `Only workspace admins and Thread admins can retry handoffs. ${helpers}.`,
-      );
-      return;
-    }
+    if (!(await managerOrSayWho(services, teamId, userId, `retry handoffs`))) return;
     // The button's value is untrusted: a run id of this team, or nothing.
     const runId = (body.actions[0] as ButtonAction | undefined)?.value ?? '';
     const outcome = UUID.test(runId)

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../app/services.js';
+import { VIEWS } from '../../../views/ids.js';
 import { registerBroadcastSubmit } from './broadcast.js';
 import { registerCompleteHandoffSubmit } from './complete-handoff.js';
 import { registerDisconnectConfirm } from './disconnect-confirm.js';
@@ -16,4 +17,8 @@ export function registerViews(app: App, services: Services): void {
   registerCompleteHandoffSubmit(app, services);
   registerWorkflowSettingsSubmit(app, services);
   registerTemplateSubmit(app, services);
+  // The account view has no Save: a submission can only be forged. Acked, so it is never left hanging.
+  app.view(VIEWS.account, async ({ ack }) => {
+    await ack();
+  });
 }

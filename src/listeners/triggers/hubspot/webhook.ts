@@ -12,6 +12,7 @@ import {
   recordTriggerEvents,
   teamsForAccounts,
 } from '../../../domain/triggers/events.js';
+import { storable } from '../../../lib/storable.js';
 import {
   hubspotBatch,
   hubspotEventKey,
@@ -50,7 +51,7 @@ export const hubspotWebhook: WebhookHandler = {
     }
     let parsed: ReturnType<typeof hubspotBatch.safeParse>;
     try {
-      parsed = hubspotBatch.safeParse(JSON.parse(request.body.toString('utf8')));
+      parsed = hubspotBatch.safeParse(storable(JSON.parse(request.body.toString('utf8'))));
     } catch {
       return { status: 400, text: 'Bad request: the body is not JSON.\n' };
     }

@@ -9,6 +9,7 @@ import type { Services } from '../../../app/services.js';
 import { teamsForAccounts } from '../../../domain/triggers/events.js';
 import { showNotionVerificationToken } from '../../../domain/triggers/notion-verification.js';
 import { POLL_RECHECK_JOB } from '../../../domain/triggers/poll.js';
+import { storable } from '../../../lib/storable.js';
 import {
   type NotionEvent,
   notionEvent,
@@ -52,7 +53,7 @@ export const notionWebhook: WebhookHandler = {
 
 function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(body.toString('utf8'));
+    return storable(JSON.parse(body.toString('utf8')));
   } catch {
     return undefined;
   }
