@@ -116,6 +116,9 @@ export interface TriggerEventsTable {
   payload: Json;
   received_at: Generated<Date>;
   processed_at: NullableTimestamp;
+  claimed_until: NullableTimestamp;
+  /** The job holding the claim (its id stays the same across attempts). */
+  claimed_by: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
