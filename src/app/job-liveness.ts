@@ -26,6 +26,8 @@ export class JobLiveness {
   private connectedBefore = false;
   private reconnectedAt = 0;
   private closed = false;
+  /** The session's statements, one after another: pg queues concurrent ones but warns that it will stop. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -43,7 +45,7 @@ export class JobLiveness {
     const session = await this.connection();
     if (!session) return 'held';
     try {
-      if (await tryLock(session, jobId)) return 'held';
+      if (await this.inTurn(() => tryLock(session, jobId))) return 'held';
     } catch {
       this.lost(session);
       return 'held';
@@ -59,9 +61,9 @@ export class JobLiveness {
     if (!session) return;
     setTimeout(() => {
       if (session === this.session)
-        void session
-          .query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, jobId])
-          .catch(() => {});
+        void this.inTurn(() =>
+          session.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, jobId]),
+        ).catch(() => {});
     }, RELEASE_AFTER_MS).unref();
   }
 
@@ -86,6 +88,12 @@ export class JobLiveness {
     this.session = undefined;
     // Ending the session frees every lock it held.
     session?.release(true);
+  }
+
+  private inTurn<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(statement);
+    this.turn = result.catch(() => {});
+    return result;
   }
 
   private async connection(): Promise<pg.PoolClient | undefined> {

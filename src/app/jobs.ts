@@ -223,11 +223,14 @@ export async function startJobs<S>(
   const handBackAbandoned = async () => {
     const abandoned = await liveness?.abandonedCondition('id');
     if (!abandoned) return;
+    // The lock is tried only on the jobs that pass the other conditions (a materialized CTE fixes the
+    // order): a try on a job starting elsewhere this instant would make its own lock fail.
     const { rows } = await sql<{ id: string; name: string }>`
-      select id, name from ${sql.table(`${JOBS_SCHEMA}.job`)}
-      where state = 'active' and name = any(${[...workers.keys()]}::text[])
-        and started_on < now() - make_interval(secs => ${ABANDONED_MIN_AGE_SECONDS})
-        and ${abandoned}`.execute(database.db);
+      with candidates as materialized (
+        select id, name from ${sql.table(`${JOBS_SCHEMA}.job`)}
+        where state = 'active' and name = any(${[...workers.keys()]}::text[])
+          and started_on < now() - make_interval(secs => ${ABANDONED_MIN_AGE_SECONDS}))
+      select id, name from candidates where ${abandoned}`.execute(database.db);
     for (const { id, name } of rows) {
       await boss.fail(name, id, { message: 'the process running it stopped' });
       logger.warn(
