@@ -116,6 +116,9 @@ export interface TriggerEventsTable {
   payload: Json;
   received_at: Generated<Date>;
   processed_at: NullableTimestamp;
+  claimed_until: NullableTimestamp;
+  /** The job holding the claim (its id stays the same across attempts). */
+  claimed_by: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -135,6 +138,8 @@ export interface DeliveriesTable {
   not_before: NullableTimestamp;
   posting_since: NullableTimestamp;
   claimed_until: NullableTimestamp;
+  /** The job holding the claim (its id stays the same across attempts). */
+  claimed_by: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }
@@ -301,6 +306,8 @@ export interface WorkflowRunsTable {
   steps: ColumnType<unknown[], string | undefined, string>;
   context: Json;
   claimed_until: NullableTimestamp;
+  /** The job holding the claim (its id stays the same across attempts). */
+  claimed_by: string | null;
   waiting_for: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;

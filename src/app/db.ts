@@ -82,6 +82,10 @@ async function openPool(url: string, kind: Database['kind'], server?: EmbeddedSe
   // A pool error on an idle client (the server restarted, the network dropped) must not end the process;
   // the next query reports it, and /healthz says 503 until the database is back.
   pool.on('error', () => {});
+  // The same for a client in use (a transaction between statements, a query running): pg emits the lost
+  // connection as an 'error' event too, which with no listener is an uncaught exception. The query
+  // rejects on its own, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const client = await pool.connect();
     client.release();

@@ -11,12 +11,20 @@
  *   job id, the attempt and whether it will be retried.
  * - A database outage never ends the process: pg-boss swallows failed polls and reports other errors as
  *   events (passed to `onError`; DatabaseHealth says it once), and the workers resume when it is back.
+ * - A job whose process died mid-run (kill -9, a crash) is handed back to its queue within seconds — by
+ *   any instance, or by the next one to start — rather than when it expires (job-liveness.ts).
  */
+import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Database } from './db.js';
+import { JobLiveness } from './job-liveness.js';
 import type { Logger } from './logger.js';
 
 export const JOBS_SCHEMA = 'pgboss';
+/** How often each instance looks for jobs a dead process left active. */
+const ABANDONED_CHECK_MS = 2000;
+/** A job younger than this may be one whose handler is taking its lock right now. */
+const ABANDONED_MIN_AGE_SECONDS = 3;
 
 export interface JobMeta {
   id: string;
@@ -79,8 +87,19 @@ export async function startJobs<S>(
   logger: Logger,
   options: StartJobsOptions = {},
 ): Promise<JobRunner> {
+  // What pg-boss has asked of the database and not had back yet, and handlers running: see stop().
+  const busy = { sql: 0, handlers: 0 };
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => database.pool.query(text, values) },
+    db: {
+      executeSql: async (text, values) => {
+        busy.sql++;
+        try {
+          return await database.pool.query(text, values);
+        } finally {
+          busy.sql--;
+        }
+      },
+    },
     schema: JOBS_SCHEMA,
     schedule: options.schedules !== false,
     ...(options.clockIntervalSeconds
@@ -102,6 +121,7 @@ export async function startJobs<S>(
   });
   await boss.start();
 
+  const liveness = options.work === false ? undefined : new JobLiveness(database.pool, logger);
   // The worker of each queue this process works, so a job sent here can wake it at once (below).
   const workers = new Map<string, string[]>();
   for (const spec of specs) {
@@ -119,8 +139,19 @@ export async function startJobs<S>(
     if (options.work === false) continue;
     const handler = async ([job]: PgBoss.JobWithMetadata<object>[]) => {
       if (!job) return;
+      busy.handlers++;
+      try {
+        return await attempt(job);
+      } finally {
+        busy.handlers--;
+      }
+    };
+    const attempt = async (job: PgBoss.JobWithMetadata<object>) => {
       const meta = { id: job.id, attempt: job.retryCount + 1 };
       const started = Date.now();
+      // A job expired by the queue while its first attempt still runs: one attempt at a time.
+      if ((await liveness!.hold(job.id)) === 'elsewhere')
+        throw new Error('an earlier attempt of this job is still running');
       try {
         const result = await spec.run(services, job.data as never, meta);
         logger.info(
@@ -135,6 +166,8 @@ export async function startJobs<S>(
           retry ? 'job failed; it will be retried' : 'job failed for good (retries used up)',
         );
         throw err;
+      } finally {
+        liveness!.release(job.id);
       }
     };
     const polling = spec.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2;
@@ -186,6 +219,42 @@ export async function startJobs<S>(
     timer.unref();
     timers.set(key, timer);
   };
+  /** Active jobs nobody is working on any more, failed so the queue retries them (with their backoff). */
+  const handBackAbandoned = async () => {
+    const abandoned = await liveness?.abandonedCondition('id');
+    if (!abandoned) return;
+    // The lock is tried only on the jobs that pass the other conditions (a materialized CTE fixes the
+    // order): a try on a job starting elsewhere this instant would make its own lock fail.
+    const { rows } = await sql<{ id: string; name: string }>`
+      with candidates as materialized (
+        select id, name from ${sql.table(`${JOBS_SCHEMA}.job`)}
+        where state = 'active' and name = any(${[...workers.keys()]}::text[])
+          and started_on < now() - make_interval(secs => ${ABANDONED_MIN_AGE_SECONDS}))
+      select id, name from candidates where ${abandoned}`.execute(database.db);
+    for (const { id, name } of rows) {
+      await boss.fail(name, id, { message: 'the process running it stopped' });
+      logger.warn(
+        { job: name, jobId: id },
+        'a job a stopped process was running is handed back to the queue',
+      );
+    }
+  };
+  // One look at a time: a slow one (the database struggling) is not joined by the next tick's.
+  let looking = false;
+  const checkAbandoned = () => {
+    if (looking) return;
+    looking = true;
+    void handBackAbandoned()
+      .catch((err) => logger.debug({ err }, 'looking for abandoned jobs failed'))
+      .finally(() => {
+        looking = false;
+      });
+  };
+  const abandonedTimer = liveness ? setInterval(checkAbandoned, ABANDONED_CHECK_MS) : undefined;
+  abandonedTimer?.unref();
+  // A Thread starting after a crash hands back what the crashed one was running, without waiting a tick.
+  if (liveness) checkAbandoned();
+
   const dueAt = (startAfter: Date | number) =>
     startAfter instanceof Date ? startAfter : new Date(Date.now() + startAfter * 1000);
 
@@ -215,10 +284,18 @@ export async function startJobs<S>(
       return (await boss.getJobById(name, id, { includeArchive: true }))?.state;
     },
     async stop(timeoutMs = 8000) {
+      clearInterval(abandonedTimer);
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      const deadline = Date.now() + timeoutMs;
       // Graceful: stop fetching, wait for running handlers up to the timeout.
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs }).catch(() => {});
+      // pg-boss resolves stop while a worker's fetch may still be on its way back: the job it brings runs
+      // after, and its outcome is recorded after that. Wait for them too, so none finds the database closed.
+      while ((busy.sql > 0 || busy.handlers > 0) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await liveness?.close();
     },
   };
 }

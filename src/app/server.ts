@@ -125,6 +125,12 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
     phases.mark('slack');
 
     let jobs: JobRunner | undefined;
+    // Workers start with their queue, before startJobs returns: a job a handler sends meanwhile (a restart
+    // with a backlog) waits the moment for the runner instead of failing and spending a retry.
+    let runnerReady: (runner: JobRunner) => void = () => {};
+    const runner = new Promise<JobRunner>((r) => {
+      runnerReady = r;
+    });
     const services: Services = {
       config,
       database,
@@ -135,14 +141,8 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       metrics: config.metricsToken ? new Metrics(database.db).withProcessMetrics() : new Metrics(database.db),
       ...(single ? { botIdentity: () => single.identity.get() } : {}),
       jobs: {
-        send: (name, data, sendOptions) => {
-          if (!jobs) throw new Error('background jobs are not running yet');
-          return jobs.send(name, data, sendOptions);
-        },
-        sendMany: (name, items) => {
-          if (!jobs) throw new Error('background jobs are not running yet');
-          return jobs.sendMany(name, items);
-        },
+        send: async (name, data, sendOptions) => (jobs ?? (await runner)).send(name, data, sendOptions),
+        sendMany: async (name, items) => (jobs ?? (await runner)).sendMany(name, items),
       },
       async slackClient(teamId, { rateLimits = 'wait' } = {}) {
         const options = rateLimits === 'wait' ? clientOptions : { ...clientOptions, ...REJECT_RATE_LIMITS };
@@ -190,6 +190,7 @@ export async function startThread(options: StartOptions): Promise<RunningThread>
       ...options.jobs,
       onError: () => health.suspect(),
     });
+    runnerReady(jobs);
     cleanups.push(() => jobs?.stop(2000));
 
     const server = createServer(http);

@@ -5,13 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/app/db.js';
-import { startJobs } from '../../src/app/jobs.js';
-import { createLogger } from '../../src/app/logger.js';
-import type { Services } from '../../src/app/services.js';
-import { enqueueDeliveries } from '../../src/domain/deliveries/deliveries.js';
-import { JOB_SPECS } from '../../src/listeners/jobs/index.js';
 import { waitUntil } from '../helpers/app.js';
 import { randomKey, useThreadProcesses } from '../helpers/process.js';
+import { storePosts } from '../helpers/stored-posts.js';
 import { freshDatabaseUrl } from '../helpers/test-database.js';
 
 const procs = useThreadProcesses();
@@ -25,19 +21,15 @@ describe('deliveries across a kill -9', () => {
     const first = await procs.start({ via: 'node', env });
     await procs.ready(first);
 
-    // The producer: stores the posts and queues their jobs; it runs no jobs itself.
+    const requests = Array.from({ length: POSTS }, (_, i) => ({
+      teamId: procs.slack.teamId,
+      channel: `C0CRASH${String(i % CHANNELS).padStart(2, '0')}`,
+      key: `crash:${i}`,
+      message: { text: `Update ${i}` },
+    }));
+    expect(await storePosts(databaseUrl, requests)).toBe(POSTS);
     const database = await openDatabase({ databaseUrl });
-    const logger = createLogger({ level: 'silent' });
-    const jobs = await startJobs(database, {}, JOB_SPECS as never, logger, { work: false, schedules: false });
     try {
-      const services = { db: database.db, jobs, logger } as unknown as Services;
-      const requests = Array.from({ length: POSTS }, (_, i) => ({
-        teamId: procs.slack.teamId,
-        channel: `C0CRASH${String(i % CHANNELS).padStart(2, '0')}`,
-        key: `crash:${i}`,
-        message: { text: `Update ${i}` },
-      }));
-      expect(await enqueueDeliveries(services, requests)).toBe(POSTS);
       const posted = () => [...procs.slack.messages.values()].flat();
 
       await waitUntil(() => posted().length >= 300, '300 posts', 60_000);
@@ -76,7 +68,6 @@ describe('deliveries across a kill -9', () => {
       for (const r of rows) expect(r.slack_ts).toBe(tsOf.get(r.key));
       console.log(`killed after ${atKill} of ${POSTS} posts; all ${POSTS} delivered once after the restart`);
     } finally {
-      await jobs.stop(1000);
       await database.close();
     }
   }, 240_000);

@@ -67,6 +67,10 @@ export interface GmailSentMessage {
 
 const GMAIL_SEND_SCOPES = ['gmail.send', 'gmail.compose', 'gmail.modify'].map((s) => AUTH + s);
 
+/** A header value as a mail client shows it: RFC 2047 encoded words (base64 of UTF-8) decoded. */
+export const decodeWord = (v: string) =>
+  v.replace(/=\?UTF-8\?B\?([^?]+)\?=/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
+
 /** POST /gmail/v1/users/me/messages/send: `raw` decoded and parsed the way a mail server would. */
 function gmailSend(body: Record<string, unknown>, sent: GmailSentMessage[]): EmulatorResponse {
   const raw = body.raw;

@@ -157,6 +157,11 @@ export interface OAuthEmulator extends RunningServer {
   advanceClock(ms: number): void;
   /** Queue faults for the next requests to `where`. Injected faults do not spend the rate limit. */
   failNext(where: 'token' | 'api' | 'revoke', ...faults: Fault[]): void;
+  /**
+   * Every API request answers `fault` for the next `ms` (an outage, a storm of 429s), then the API is back;
+   * `fault.path` narrows it as for failNext. Resolves when the window ends.
+   */
+  outage(fault: Fault, ms: number): Promise<void>;
   /** The rate limit in force (the provider's documented one unless a test set another). */
   rateLimit: RateLimit;
   /** Override the rate limit (`undefined`: back to the documented one); either way the window restarts. */
@@ -189,6 +194,7 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
   const access = new Map<string, TokenRecord>();
   const refresh = new Map<string, TokenRecord>();
   const faults: Record<'token' | 'api' | 'revoke', Fault[]> = { token: [], api: [], revoke: [] };
+  let outageWindow: { fault: Fault; until: number } | undefined;
   const tokenRequests = { authorization_code: 0, refresh_token: 0 };
   const revocations: string[] = [];
   const redirectUris = new Set<string>();
@@ -312,11 +318,16 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
   ): Promise<EmulatorResponse | undefined> {
     const path = req?.path ?? '';
     const query = req ? decodeURIComponent(req.url.search.replace(/\+/g, ' ')) : '';
-    const i = faults[where].findIndex(
-      (x) => (!x.path || path.startsWith(x.path)) && (!x.query || query.includes(x.query)),
-    );
+    const aimed = (x: Fault) => (!x.path || path.startsWith(x.path)) && (!x.query || query.includes(x.query));
+    if (where === 'api' && outageWindow && Date.now() < outageWindow.until && aimed(outageWindow.fault)) {
+      return answerFault(outageWindow.fault);
+    }
+    const i = faults[where].findIndex(aimed);
     if (i === -1) return undefined;
-    const f = faults[where].splice(i, 1)[0]!;
+    return answerFault(faults[where].splice(i, 1)[0]!);
+  }
+
+  async function answerFault(f: Fault): Promise<EmulatorResponse | undefined> {
     if ('delayMs' in f) {
       await new Promise((r) => setTimeout(r, f.delayMs));
       return undefined;
@@ -546,6 +557,10 @@ export async function startOAuthEmulator(o: OAuthEmulatorOptions): Promise<OAuth
     },
     failNext(where: 'token' | 'api' | 'revoke', ...f: Fault[]) {
       faults[where].push(...f);
+    },
+    outage(fault: Fault, ms: number) {
+      outageWindow = { fault, until: Date.now() + ms };
+      return new Promise<void>((r) => setTimeout(r, ms));
     },
     setRateLimit(limit: RateLimit | undefined) {
       rateLimit = limit ?? documentedLimit;

@@ -71,6 +71,8 @@ export interface SlackEmulator extends RunningServer {
   failNext(method: string, error: string | { status: number; retryAfter?: number }): void;
   /** Makes the next call to `method` answer only after `ms`. */
   slowNext(method: string, ms: number): void;
+  /** Every call to `method` answers after `ms` (Slack's own latency); `undefined`: at once again. */
+  latency(method: string, ms: number | undefined): void;
   /** Messages posted, per channel, oldest first (what conversations.history serves). */
   messages: Map<string, PostedMessage[]>;
   /** Holds every chat.postMessage to `channel` until the returned function is called. */
@@ -115,6 +117,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const faults = new Map<string, (string | { status: number; retryAfter?: number })[]>();
   const postTimes = new Map<string, number[]>();
   const delays = new Map<string, number>();
+  const latencies = new Map<string, number>();
   const messages = new Map<string, PostedMessage[]>();
   const holds = new Map<string, Promise<void>>();
   const installCodes = new Map<string, string>();
@@ -160,11 +163,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
     const call: SlackCall = { method, args, token, at: Date.now() };
     calls.push(call);
-    const delay = delays.get(method);
-    if (delay) {
-      delays.delete(method);
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    const delay = delays.get(method) ?? latencies.get(method);
+    delays.delete(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     call.answeredAt = Date.now();
 
     const queued = faults.get(method);
@@ -440,6 +441,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       faults.set(method, [...(faults.get(method) ?? []), error]);
     },
     slowNext: (method, ms) => delays.set(method, ms),
+    latency: (method, ms) => (ms === undefined ? latencies.delete(method) : latencies.set(method, ms)),
     messages,
     holdPosts(channel) {
       let release = () => {};

@@ -16,7 +16,9 @@ export function selfSignedCert(commonName = '127.0.0.1'): SelfSigned {
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName)))));
   const now = Date.now();
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // a positive INTEGER
+  // A positive INTEGER in its shortest form: a first byte of 0x00 followed by one under 0x80 is padding
+  // DER forbids, and OpenSSL refuses the certificate ("illegal padding") — about one run in 256.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // version v3
     tlv(0x02, serial),

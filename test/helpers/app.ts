@@ -84,6 +84,31 @@ export function freePort(): Promise<number> {
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
+/**
+ * `/thread <text>` as `userId`, signed, to a Thread's `/slack/events`; then the reply — the ack's body, or
+ * what was posted to the command's response_url.
+ */
+export async function commandReply(
+  eventsUrl: string,
+  slack: SlackEmulator,
+  text: string,
+  userId = 'UADMIN',
+): Promise<Record<string, unknown>> {
+  const responseUrl = slack.responseUrl();
+  const res = await postSigned(
+    eventsUrl,
+    slashCommandBody({ text, teamId: slack.teamId, userId, responseUrl }),
+    { secret: SIGNING_SECRET },
+  );
+  if (res.status !== 200) throw new Error(`command answered HTTP ${res.status}`);
+  if (res.json && Object.keys(res.json).length) return res.json;
+  const reply = await waitUntil(
+    () => slack.responses.find((r) => r.url === responseUrl),
+    `reply to "${text}"`,
+  );
+  return reply.body;
+}
+
 export interface TestApp {
   thread: RunningThread;
   slack: SlackEmulator;
@@ -158,17 +183,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         slashCommandBody({ text, teamId, userId, responseUrl: extra.responseUrl ?? slack.responseUrl() }),
         { secret: SIGNING_SECRET },
       ),
-    async commandReply(text, userId = 'UADMIN') {
-      const responseUrl = slack.responseUrl();
-      const res = await app.command(text, userId, { responseUrl });
-      if (res.status !== 200) throw new Error(`command answered HTTP ${res.status}`);
-      if (res.json && Object.keys(res.json).length) return res.json;
-      const reply = await waitUntil(
-        () => slack.responses.find((r) => r.url === responseUrl),
-        `reply to "${text}"`,
-      );
-      return reply.body;
-    },
+    commandReply: (text, userId = 'UADMIN') => commandReply(events, slack, text, userId),
     action: (actionId, value, userId = 'UADMIN', team = teamId) =>
       postSigned(
         events,

@@ -3,18 +3,51 @@
  * PostgreSQL in a scratch data folder, signals and all. The compiled build is made once per test file.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.js';
-import { freePort, SIGNING_SECRET } from './app.js';
+import { commandReply, freePort, SIGNING_SECRET } from './app.js';
 import { eventBody, postSigned } from './slack-requests.js';
 
+/**
+ * Builds dist/ if it is older than src/. Test files run in parallel and each calls this: one build at a
+ * time, or a second one rewrites dist/app/thread.js under a Thread the first has just started.
+ */
 export function buildOnce(): void {
-  const r = spawnSync(process.execPath, ['scripts/build-if-needed.mjs'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}${r.stdout}`);
+  const repo = createHash('sha1').update(process.cwd()).digest('hex').slice(0, 12);
+  const lock = path.join(tmpdir(), `thread-build-${repo}.lock`);
+  const deadline = Date.now() + BUILD_LOCK_MS;
+  while (!takeLock(lock)) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for another test file to build dist/');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+  try {
+    const r = spawnSync(process.execPath, ['scripts/build-if-needed.mjs'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build failed: ${r.stderr}${r.stdout}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Longer than a build takes: a lock this old was left by a test run that died. */
+const BUILD_LOCK_MS = 5 * 60_000;
+
+function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  try {
+    if (Date.now() - statSync(lock).mtimeMs > BUILD_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+  } catch {
+    // released meanwhile
+  }
+  return false;
 }
 
 /** A scratch data folder the embedded server's user can reach (as root it runs as `postgres`). */
@@ -194,6 +227,9 @@ export function useThreadProcesses() {
       await p.waitFor('/healthz 200', async () => (await p.healthz()) === 200, 30_000);
       return Date.now() - started;
     },
+    /** `/thread <text>` to a Thread process; the reply. */
+    commandReply: (p: ThreadProcess, text: string, userId?: string) =>
+      commandReply(`${p.url}/slack/events`, procs.slack, text, userId),
     /** A signed app_home_opened event, as Slack sends it when someone opens the Home tab. */
     openHome(p: ThreadProcess) {
       return postSigned(

@@ -13,7 +13,7 @@ import { updateWorkflowSettings } from '../../src/domain/workflows/settings.js';
 import { google as googleProvider } from '../../src/providers/google/index.js';
 import { blocksToText } from '../../src/views/plain-text.js';
 import { connectVia } from '../connectors/helpers.js';
-import type { GoogleEmulator } from '../emulators/google.js';
+import { decodeWord, type GoogleEmulator } from '../emulators/google.js';
 import type { MicrosoftEmulator } from '../emulators/microsoft.js';
 import {
   addDeal,
@@ -52,8 +52,6 @@ const emailOf = (run: { context: unknown }) => (run.context as { email: unknown 
 const post = (name: string) => blocksToText(postsTo(world, CHANNEL, name)[0]!.args.blocks as unknown[]);
 const header = (m: GoogleEmulator['sentMail'][number], name: string) =>
   m.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-const decodeWord = (v: string) =>
-  v.replace(/=\?UTF-8\?B\?([^?]+)\?=/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
 
 describe('the handoff email to the AE', () => {
   it('neither Microsoft 365 nor Google connected: nothing sent, the run and the post say so', async () => {

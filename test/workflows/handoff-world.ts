@@ -38,7 +38,7 @@ export interface DealSetup {
 }
 
 /** The deal in HubSpot with its owner, company and contacts associated, as a CRM admin would set it up. */
-export function addDeal(world: HandoffWorld, d: DealSetup): void {
+export function addDeal(world: Pick<HandoffWorld, 'hubspot'>, d: DealSetup): void {
   const crm = world.hubspot.crm;
   if (d.owner && !crm.owners.some((o) => o.id === d.owner!.id))
     crm.owners.push({ ...d.owner, userId: Number(d.owner.id) + 1 });

@@ -57,7 +57,9 @@ export async function enqueueDelivery(services: Services, request: DeliveryReque
 /**
  * Stores deliveries, each in its channel's next free one-second slot, and queues each job for its slot —
  * in one transaction and one queue insert, however many (a broadcast to every customer channel). Keys
- * already stored are left as they are. Returns how many were new.
+ * already stored are left as they are; one still pending that no job holds is queued again — its job may
+ * have died with a process that stopped between storing and queueing it, and a second job for a post is
+ * a no-op. Returns how many were new.
  */
 export async function enqueueDeliveries(
   services: Services,
@@ -96,27 +98,39 @@ export async function enqueueDeliveries(
       select team_id, key, channel, payload, slot from slotted order by ord
       on conflict (team_id, key) do nothing
       returning id, not_before, not_before > now() as later`.execute(trx);
-    return inserted.rows;
+    const idle = await sql<{ id: string; not_before: Date | null; later: boolean }>`
+      select d.id, d.not_before, coalesce(d.not_before > now(), false) as later
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(team_id text, key text)
+      join deliveries d on d.team_id = t.team_id and d.key = t.key
+      where d.status = 'pending' and (d.claimed_until is null or d.claimed_until <= now())
+        and d.id <> all(${inserted.rows.map((r) => r.id)}::uuid[])`.execute(trx);
+    return { inserted: inserted.rows, idle: idle.rows };
   });
-  if (!rows.length) return 0;
+  const queued = [...rows.inserted, ...rows.idle];
+  if (!queued.length) return 0;
   try {
     await services.jobs.sendMany(
       DELIVER_JOB,
-      rows.map((r) => ({ data: { id: r.id }, ...(r.later ? { startAfter: r.not_before } : {}) })),
+      queued.map((r) => ({
+        data: { id: r.id },
+        ...(r.later && r.not_before ? { startAfter: r.not_before } : {}),
+      })),
     );
   } catch (err) {
-    // Without their jobs the rows would never be posted, and a second ask would find them and do nothing.
-    await services.db
-      .deleteFrom('deliveries')
-      .where(
-        'id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
+    // Without their jobs the new rows would never be posted: they go, and a second ask stores them again.
+    if (rows.inserted.length) {
+      await services.db
+        .deleteFrom('deliveries')
+        .where(
+          'id',
+          'in',
+          rows.inserted.map((r) => r.id),
+        )
+        .execute();
+    }
     throw err;
   }
-  return rows.length;
+  return rows.inserted.length;
 }
 
 export type DeliveryOutcome =
@@ -129,11 +143,13 @@ export type DeliveryOutcome =
 
 /**
  * The job's work. `lastTry`: the queue will not retry a temporary failure again, so it ends as failed.
+ * `jobId`: the job doing it — its next attempt (the same job handed back after its process died) takes
+ * over the lease the dead attempt left.
  */
 export async function deliver(
   services: Services,
   id: string,
-  options: { lastTry: boolean },
+  options: { lastTry: boolean; jobId?: string },
 ): Promise<DeliveryOutcome> {
   const result = await attempt(services, id, options);
   services.metrics.delivery(result);
@@ -150,17 +166,17 @@ export async function deliver(
 async function attempt(
   services: Services,
   id: string,
-  options: { lastTry: boolean },
+  options: { lastTry: boolean; jobId?: string },
 ): Promise<DeliveryOutcome> {
   const db = services.db;
-  const claim = await claimDelivery(services, id);
+  const claim = await claimDelivery(services, id, options.jobId ?? null);
   if (claim.outcome !== 'claimed') return claim;
   const { row, previousPostingSince } = claim;
   const message = row.payload as unknown as DeliveryMessage;
   const finish = (set: Record<string, unknown>) =>
     db
       .updateTable('deliveries')
-      .set({ ...set, claimed_until: null, updated_at: sql<Date>`now()` })
+      .set({ ...set, claimed_until: null, claimed_by: null, updated_at: sql<Date>`now()` })
       .where('id', '=', id)
       .execute();
   try {
@@ -212,17 +228,18 @@ type Claim =
  * The lease: one job at a time works on a delivery, without holding a transaction across Slack's answer.
  * One statement on the hot path (a delivery is due, pending, free); only a refusal looks at why.
  */
-async function claimDelivery(services: Services, id: string): Promise<Claim> {
+async function claimDelivery(services: Services, id: string, jobId: string | null): Promise<Claim> {
   const claimed = await sql<Delivery & { previous_posting_since: Date | null }>`
     with previous as (select id, posting_since from deliveries where id = ${id} for update)
     update deliveries d set
       claimed_until = now() + make_interval(secs => ${LEASE_SECONDS}),
+      claimed_by = ${jobId}::uuid,
       posting_since = coalesce(d.posting_since, now()),
       attempts = d.attempts + 1,
       updated_at = now()
     from previous
     where d.id = previous.id and d.status = 'pending'
-      and (d.claimed_until is null or d.claimed_until <= now())
+      and (d.claimed_until is null or d.claimed_until <= now() or d.claimed_by = ${jobId}::uuid)
       and (d.not_before is null or d.not_before <= now())
       -- Slots are a second apart, but the post before may have gone out a moment late: never two posts
       -- to a channel less than a second apart (Slack's burst allowance is small).

@@ -25,9 +25,11 @@ export interface IncomingTriggerEvent {
 export const TRIGGER_EVENT_RETENTION_DAYS = 30;
 
 /**
- * Stores the events not seen before and returns their row ids; an event already stored (a provider's
- * retry of the same delivery) returns nothing, so it is never queued twice. `db` may be a transaction
- * (a poll stores its events and moves its cursor in one).
+ * Stores the events not seen before and returns the row ids to queue: the new ones, and any already
+ * stored but not processed yet — its job may have died with a process that stopped between storing and
+ * queueing it, and a second job for an event finds it claimed or processed and does nothing. An event already processed (a provider's retry
+ * of a delivery that went through) returns nothing. `db` may be a transaction (a poll stores its events
+ * and moves its cursor in one).
  */
 export async function recordTriggerEvents(
   services: Pick<Services, 'db'>,
@@ -50,15 +52,30 @@ export async function recordTriggerEvents(
         };
       }),
     )
-    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+    // A no-op update, so that an unprocessed row already stored is returned too.
+    .onConflict((oc) =>
+      oc
+        .columns(['provider', 'event_id'])
+        .doUpdateSet({ provider: sql`excluded.provider` })
+        .where('trigger_events.processed_at', 'is', null),
+    )
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
 }
 
-/** Undoes recordTriggerEvents for rows whose job could not be queued, so the provider's retry stores them again. */
+/**
+ * Undoes recordTriggerEvents for rows whose job could not be queued, so the provider's retry stores them
+ * again — except a row a job is working on right now (stored earlier, asked for again meanwhile).
+ */
 export async function forgetTriggerEvents(services: Services, ids: readonly string[]): Promise<void> {
-  if (ids.length) await services.db.deleteFrom('trigger_events').where('id', 'in', ids).execute();
+  if (!ids.length) return;
+  await services.db
+    .deleteFrom('trigger_events')
+    .where('id', 'in', ids)
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+    .execute();
 }
 
 /** Which team connected a provider account (HubSpot portal id = the connection's external account id). */
@@ -80,18 +97,44 @@ export async function teamsForAccounts(
   return new Map(rows.map((r) => [r.external_account_id!, r.team_id]));
 }
 
-/** The job's work: hand one stored event to the workflow seam, once. */
+/** How long a job holds an event it is processing; starting a handoff takes a few queries. */
+const CLAIM_SECONDS = 2 * 60;
+
+/**
+ * The job's work: hand one stored event to the workflow seam, once. The job claims the event first, so a
+ * second job for it (queued by an instance that saw the event again while the first was on its way)
+ * finds it taken and does nothing; `jobId`, the same across a job's attempts, lets a retry — or the job
+ * handed back after its process died — take over its own claim at once.
+ */
 export async function processTriggerEvent(
   services: Services,
   id: string,
-): Promise<'processed' | 'already processed' | 'gone'> {
+  jobId?: string,
+): Promise<'processed' | 'already processed' | 'busy' | 'gone'> {
+  const claimer = jobId ?? null;
   const row = await services.db
-    .selectFrom('trigger_events')
-    .selectAll()
+    .updateTable('trigger_events')
+    .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, claimed_by: claimer })
     .where('id', '=', id)
+    .where('processed_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('claimed_until', 'is', null),
+        eb('claimed_until', '<', sql<Date>`now()`),
+        ...(claimer ? [eb('claimed_by', '=', claimer)] : []),
+      ]),
+    )
+    .returningAll()
     .executeTakeFirst();
-  if (!row) return 'gone';
-  if (row.processed_at) return 'already processed';
+  if (!row) {
+    const seen = await services.db
+      .selectFrom('trigger_events')
+      .select('processed_at')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!seen) return 'gone';
+    return seen.processed_at ? 'already processed' : 'busy';
+  }
   const event = {
     ...(row.payload as Omit<TriggerEvent, 'kind' | 'externalId'>),
     kind: row.kind,
@@ -100,7 +143,7 @@ export async function processTriggerEvent(
   await onTriggerEvent(services, { teamId: row.team_id, provider: row.provider, event });
   await services.db
     .updateTable('trigger_events')
-    .set({ processed_at: sql<Date>`now()` })
+    .set({ processed_at: sql<Date>`now()`, claimed_until: null, claimed_by: null })
     .where('id', '=', id)
     .execute();
   return 'processed';

@@ -6,6 +6,7 @@
  * ask the AE in Slack → email the AE → queue the Slack posts.
  */
 
+import { sql } from 'kysely';
 import type { AccountSource } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { findProviderDefinition } from '../../providers/registry.js';
@@ -57,11 +58,12 @@ export async function startHandoff(
   if (!settings.enabled) return 'workflow off';
   if (event.stage !== handoffStageFor(settings, provider)) return 'not the handoff stage';
   const context: HandoffContext = { source: provider };
+  const idempotencyKey = `${teamId}:${provider}:${event.externalId}:entered:${event.stage}`;
   const row = await services.db
     .insertInto('workflow_runs')
     .values({
       team_id: teamId,
-      idempotency_key: `${teamId}:${provider}:${event.externalId}:entered:${event.stage}`,
+      idempotency_key: idempotencyKey,
       source: provider,
       external_id: event.externalId,
       context: JSON.stringify(context),
@@ -69,7 +71,10 @@ export async function startHandoff(
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!row) return 'already started';
+  if (!row) {
+    await requeueIdleRun(services, idempotencyKey);
+    return 'already started';
+  }
   try {
     await services.jobs.send(HANDOFF_STEP_JOB, { runId: row.id }, { singletonKey: row.id });
   } catch (err) {
@@ -80,11 +85,28 @@ export async function startHandoff(
   return 'started';
 }
 
-/** The job's work: the steps not done yet, in order. */
+/**
+ * The run seen again is still running and nobody holds it: its job may have died with a process that
+ * stopped between storing the run and queueing it, so it gets one again (a job for a run that is moving
+ * anyway finds it busy or finished, and does nothing). A run waiting for a connection is left waiting.
+ */
+async function requeueIdleRun(services: Services, idempotencyKey: string): Promise<void> {
+  const idle = await services.db
+    .selectFrom('workflow_runs')
+    .select('id')
+    .where('idempotency_key', '=', idempotencyKey)
+    .where('status', '=', 'running')
+    .where('waiting_for', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+    .executeTakeFirst();
+  if (idle) await services.jobs.send(HANDOFF_STEP_JOB, { runId: idle.id }, { singletonKey: idle.id });
+}
+
+/** The job's work: the steps not done yet, in order (`jobId`: see advanceRun). */
 export function runHandoffSteps(
   services: Services,
   runId: string,
-  options: { lastTry: boolean },
+  options: { lastTry: boolean; jobId?: string },
 ): Promise<RunOutcome> {
   return advanceRun<HandoffContext>(services.db, runId, handoffSteps(services, options), options);
 }

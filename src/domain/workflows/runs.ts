@@ -86,20 +86,28 @@ const CLAIM_SECONDS = 5 * 60;
 /**
  * Does the run's steps that have not succeeded yet, in order. The job claims the run first, so a second
  * job for it (the queue delivers at least once) finds it busy; every step is also idempotent on its own,
- * so a crash between a step's effect and its record redoes nothing visible.
+ * so a crash between a step's effect and its record redoes nothing visible. `jobId`: the job doing it —
+ * its next attempt (the same job handed back after its process died) takes over the claim at once.
  */
 export async function advanceRun<C extends object>(
   db: Kysely<DB>,
   runId: string,
   steps: readonly Step<C>[],
-  options: { lastTry: boolean },
+  options: { lastTry: boolean; jobId?: string },
 ): Promise<RunOutcome> {
+  const jobId = options.jobId ?? null;
   const row = await db
     .updateTable('workflow_runs')
-    .set({ claimed_until: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
+    .set({ claimed_until: sql`now() + make_interval(secs => ${CLAIM_SECONDS})`, claimed_by: jobId })
     .where('id', '=', runId)
     .where('status', '=', 'running')
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+    .where((eb) =>
+      eb.or([
+        eb('claimed_until', 'is', null),
+        eb('claimed_until', '<', sql<Date>`now()`),
+        ...(jobId ? [eb('claimed_by', '=', jobId)] : []),
+      ]),
+    )
     .returningAll()
     .executeTakeFirst();
   if (!row) {
@@ -181,7 +189,7 @@ async function save(
       account_id: accountId,
       reason: o.reason ?? null,
       waiting_for: o.waitingFor ?? null,
-      ...(o.release ? { claimed_until: null } : {}),
+      ...(o.release ? { claimed_until: null, claimed_by: null } : {}),
       updated_at: sql`now()`,
     })
     .where('id', '=', run.id)
@@ -218,6 +226,7 @@ export async function retryRun(
         steps: JSON.stringify(kept),
         reason: null,
         claimed_until: null,
+        claimed_by: null,
         updated_at: sql`now()`,
       })
       .where('id', '=', runId)

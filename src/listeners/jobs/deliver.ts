@@ -16,5 +16,6 @@ export const deliverJob: JobSpec<Services, { id: string }> = {
   // mid-post expires soon and is retried.
   expireInSeconds: 30,
   pollingIntervalSeconds: 0.5,
-  run: (services, data, meta) => deliver(services, data.id, { lastTry: meta.attempt > RETRY_LIMIT }),
+  run: (services, data, meta) =>
+    deliver(services, data.id, { lastTry: meta.attempt > RETRY_LIMIT, jobId: meta.id }),
 };

@@ -13,7 +13,10 @@ export const handoffStepJob: JobSpec<Services, { runId: string }> = {
   // Shorter than the run's claim (5 minutes), so a retry after an expired job finds it free soon after.
   expireInSeconds: 4 * 60,
   async run(services, data, meta) {
-    const result = await runHandoffSteps(services, data.runId, { lastTry: meta.attempt > RETRY_LIMIT });
+    const result = await runHandoffSteps(services, data.runId, {
+      lastTry: meta.attempt > RETRY_LIMIT,
+      jobId: meta.id,
+    });
     // Recorded on the run first; throwing hands the retry and its backoff to the queue.
     if (result.outcome === 'retrying')
       throw new Error(`handoff step ${result.step} failed: ${result.reason}`);

@@ -7,5 +7,5 @@ export const triggerEventJob: JobSpec<Services, { id: string }> = {
   name: 'trigger-event',
   retryLimit: 5,
   retryDelaySeconds: 5,
-  run: (services, data) => processTriggerEvent(services, data.id),
+  run: (services, data, meta) => processTriggerEvent(services, data.id, meta.id),
 };
