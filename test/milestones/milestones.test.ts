@@ -163,6 +163,11 @@ async function click(
 
 const viewCalls = (method: 'views.open' | 'views.update' | 'views.push') =>
   world.app.slack.callsTo(method).map((c) => c.args.view as { blocks: unknown[] });
+const homesOf = (user: string) =>
+  world.app.slack
+    .callsTo('views.publish')
+    .filter((c) => c.args.user_id === user)
+    .map((c) => c.args.view as { blocks: unknown[] });
 
 describe('milestones', () => {
   it('App Home lists the CSM’s accounts; Open shows the account view with buttons only for those who may use them', async () => {
@@ -227,8 +232,12 @@ describe('milestones', () => {
         .executeTakeFirstOrThrow()
     ).id;
     const updated = viewCalls('views.update').length;
+    const homes = homesOf(CSM).length;
     await click(ACTIONS.milestoneStart, second, CSM, 'modal', other);
     const view = await world.app.until(() => viewCalls('views.update')[updated], 'the redrawn view');
+    // The Home under the view follows: Other Co is listed there now, as it is.
+    const home = await world.app.until(() => homesOf(CSM)[homes], 'the Home under the view');
+    expect(blocksToText(home.blocks, { names: NAMES })).toContain('Other Co — 0/6 milestones');
     const shown = blocksToText(view.blocks, { names: NAMES });
     expect(shown).toContain('🔄 Technical setup is in progress for Other Co.');
     expect(shown).toContain('🔄 in progress — Technical setup');

@@ -2,7 +2,7 @@
  * The milestone buttons — Start and Mark done, in the account view (a modal) and the CSM's DM — and
  * Open account (App Home, DMs). Each click is acked at once, re-checked (the ids are untrusted; only the
  * account's CSM and managers may change it), and answered where it was clicked: the modal is redrawn
- * with the outcome on top, the DM is replaced by the outcome and the next milestone's button, and a
+ * with the outcome on top (and the clicker's App Home, often underneath, republished), the DM is replaced by the outcome and the next milestone's button, and a
  * refusal is said to the clicker alone.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
@@ -40,6 +40,8 @@ export function registerMilestoneButtons(app: App, services: Services): void {
       const viewed = accountId ?? body.view?.private_metadata;
       if (body.view?.type === 'modal' && viewed) {
         await redrawModal(services, client, body, teamId, viewed, reply.text);
+        // The view is often opened from App Home, which stays underneath: its list moves on too.
+        if (changed) await publishHome(services, teamId, actor.userId);
         return;
       }
       if (body.container?.type === 'message' && view && 'milestone' in result && changed) {
