@@ -140,6 +140,8 @@ describe('Salesforce → Thread, through the poll', () => {
 
   it('an unrelated edit (the amount) makes no trigger event', async () => {
     const events = (await t.eventsOf('salesforce', OPP)).length;
+    // In a second of its own: the same values read at a new SystemModstamp would be new event ids.
+    await pastTheSecondOf(new Date());
     salesforce.editOpportunity(OPP, { Amount: 99000 });
     await pollAndSettle('salesforce', OPP);
     await pollAndSettle('salesforce', OPP);
@@ -196,9 +198,9 @@ describe('Notion → Thread, through the poll', () => {
   let row: string;
 
   /** A person's edit in Notion, a minute after Thread's write (Notion's edit times are whole minutes). */
-  async function editLater(input: Parameters<NotionEmulator['database']['editRow']>[1]) {
+  async function editLater(input: Parameters<NotionEmulator['database']['editRow']>[1], minutes = 1) {
     const { crm_written_at } = await account('notion', row);
-    notion.database.editRow(row, input, new Date(crm_written_at!.getTime() + 60_000));
+    notion.database.editRow(row, input, new Date(crm_written_at!.getTime() + minutes * 60_000));
   }
 
   it('hands off, and Thread’s own write read back by the next poll changes nothing and writes nothing', async () => {
@@ -244,7 +246,8 @@ describe('Notion → Thread, through the poll', () => {
 
   it('an unrelated edit makes no trigger event, however often the overlapping polls read the row', async () => {
     const events = (await t.eventsOf('notion', row)).length;
-    await editLater({ amount: 12 });
+    // A minute after the edits above: the same values at a new last_edited_time would be new event ids.
+    await editLater({ amount: 12 }, 2);
     await pollAndSettle('notion', row);
     await pollAndSettle('notion', row);
     expect(await t.eventsOf('notion', row)).toHaveLength(events);
