@@ -373,6 +373,8 @@ export interface TriggerSeenStagesTable {
   external_id: string;
   stage: string | null;
   seen_at: Generated<Date>;
+  /** Thread's own fields as the record last held them (two-way through polls); null = never read. */
+  owned: Json | null;
 }
 
 /** The AE's completed handoff form, one per run (see domain/workflows/ae-handoff). */

@@ -199,6 +199,8 @@ export interface DealSourceOptions {
     statusProperty: string;
     mapping: Partial<Record<'name' | 'domain' | 'aeEmail' | 'amount' | 'closeDate', string>>;
   };
+  /** Where the team keeps Thread's own fields in the source: a poll reads them too (two-way). */
+  owned?: WriteBackOptions;
 }
 
 /**
@@ -214,6 +216,12 @@ export interface PolledRecord {
   modifiedAt: string;
   /** In the trash / archived: never starts anything. */
   archived?: boolean;
+  /**
+   * Thread's own fields (see DealWriteBack) as the record holds them ('' = empty), read with the record
+   * so a change made in the CRM can be followed (two-way): only the fields the team keeps in this source
+   * and that exist there; absent when there are none.
+   */
+  owned?: Partial<Record<OwnedField, string>>;
 }
 
 /** The provider's position in its change feed, as JSON; only the provider's own poll reads it. */

@@ -93,7 +93,7 @@ export async function startNotionEmulator(): Promise<NotionEmulator> {
         },
       };
     }
-    const served = writeBackRoutes(req, shared, pageRows);
+    const served = onboardingWriteBack(req, database) ?? writeBackRoutes(req, shared, pageRows);
     if (served) return served;
     if (req.path === '/v1/search' && req.method === 'POST') {
       const size = Math.min(100, Number(req.body.page_size ?? 100));
@@ -221,6 +221,9 @@ export interface NotionRowInput {
   aeEmail?: string | null;
   amount?: number | null;
   closeDate?: string | null;
+  /** Thread's fields (two-way): a Select "Onboarding stage" and an Email "CSM", set only when given. */
+  onboardingStage?: string | null;
+  csm?: string | null;
 }
 
 export interface NotionDatabase {
@@ -233,6 +236,8 @@ export interface NotionDatabase {
   editRow(id: string, input: Partial<NotionRowInput>, at?: Date): void;
   /** Moves a row to the trash. */
   trashRow(id: string): void;
+  /** Row PATCHes served (Thread's write-backs), in order. */
+  writes: Array<{ id: string; properties: Record<string, unknown> }>;
 }
 
 const NOTION_VERSION_WITH_DATA_SOURCES = '2025-09-03';
@@ -257,6 +262,17 @@ function onboardingDatabase(botId: string): NotionDatabase {
     if (input.domain !== undefined) out.Website = { id: 'webs', type: 'url', url: input.domain };
     if (input.aeEmail !== undefined) out['AE email'] = { id: 'aeem', type: 'email', email: input.aeEmail };
     if (input.amount !== undefined) out.ARR = { id: 'arr0', type: 'number', number: input.amount };
+    if (input.onboardingStage !== undefined) {
+      out['Onboarding stage'] = {
+        id: 'onbs',
+        type: 'select',
+        select:
+          input.onboardingStage === null
+            ? null
+            : { id: `o-${input.onboardingStage}`, name: input.onboardingStage },
+      };
+    }
+    if (input.csm !== undefined) out.CSM = { id: 'csm0', type: 'email', email: input.csm };
     if (input.closeDate !== undefined) {
       out['Close date'] = {
         id: 'clos',
@@ -271,6 +287,7 @@ function onboardingDatabase(botId: string): NotionDatabase {
     id,
     dataSourceId,
     rows,
+    writes: [],
     addRow(input) {
       const rowId = randomUUID();
       rows.push({
@@ -455,6 +472,46 @@ function databaseApi(req: EmulatorRequest, db: NotionDatabase): EmulatorResponse
     };
   }
   return undefined;
+}
+
+// ─── Write-back to the onboarding database's rows (two-way through the poll) ──────────────────────
+// The same rules as writeBackRoutes below, for the database the poll reads: its data source retrieved by
+// id (reference/retrieve-a-data-source; the database's own id is another object's and not found there)
+// and a row PATCHed (reference/patch-page), which moves the row's `last_edited_time` like any edit — so
+// the next poll reads Thread's write back.
+
+/** The onboarding database's schema: the columns editRow writes, Thread's two fields included. */
+const ONBOARDING_SCHEMA: Record<string, { type: string; options?: string[] }> = {
+  Name: { type: 'title' },
+  Status: { type: 'status', options: ['Negotiation', 'Won', 'Lost'] },
+  Website: { type: 'url' },
+  'AE email': { type: 'email' },
+  ARR: { type: 'number' },
+  'Close date': { type: 'date' },
+  'Onboarding stage': { type: 'select', options: ['New', 'Onboarding', 'Live', 'Closed'] },
+  CSM: { type: 'email' },
+};
+
+function onboardingWriteBack(req: EmulatorRequest, db: NotionDatabase): EmulatorResponse | undefined {
+  const source = /^\/v1\/data_sources\/([^/]+)$/.exec(req.path);
+  if (source && req.method === 'GET' && sameId(source[1]!, db.dataSourceId)) {
+    const found = notionDataSource('Customer onboarding', ONBOARDING_SCHEMA);
+    return { json: { ...found, id: db.dataSourceId, parent: { type: 'database_id', database_id: db.id } } };
+  }
+  const one = /^\/v1\/pages\/([^/]+)$/.exec(req.path);
+  const row = one && req.method === 'PATCH' ? db.rows.find((r) => sameId(r.id, one[1]!)) : undefined;
+  if (!row) return undefined;
+  const properties = (req.body.properties ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, value] of Object.entries(properties)) {
+    const p = ONBOARDING_SCHEMA[name];
+    if (!p) return fail(400, `${name} is not a property that exists.`, 'validation_error');
+    if (!(p.type in value)) return fail(400, `${name} is expected to be ${p.type}.`, 'validation_error');
+    // Notion returns what it stored: rich text with its plain_text, an option with its id.
+    row.properties = { ...(row.properties as object), [name]: { id: name, type: p.type, ...value } };
+  }
+  row.last_edited_time = minute();
+  db.writes.push({ id: row.id, properties });
+  return { json: { ...row, request_id: randomUUID() } };
 }
 
 // ─── Write-back and settings: filtered search, data source retrieve, page PATCH ───────────────────

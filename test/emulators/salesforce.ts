@@ -82,6 +82,8 @@ export interface SalesforceEmulator extends ProviderEmulator {
   opportunityCustomFields: Map<string, string>;
   /** The active and inactive values of Opportunity.StageName, as describe lists them. */
   stageValues: Array<{ value: string; label: string; active: boolean }>;
+  /** Opportunity PATCHes served (Thread's write-backs), in order. */
+  opportunityWrites: Array<{ id: string; fields: Record<string, unknown> }>;
 }
 
 const ERROR_CODE: Record<number, [string, string]> = {
@@ -114,6 +116,7 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
     opportunities,
     opportunityCustomFields: new Map(),
     stageValues: defaultStages(),
+    writes: [],
   };
 
   const api = (req: EmulatorRequest, ctx: ApiContext): EmulatorResponse => {
@@ -133,7 +136,10 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
       const from = /\bFROM\s+(\w+)/i.exec(soql)?.[1];
       if (from === 'Opportunity') {
         queries.push(soql);
-        return { headers: usage, ...opportunityQuery(soql, opportunities, version!, org.userId) };
+        return {
+          headers: usage,
+          ...opportunityQuery(soql, opportunities, version!, org.userId, state2.opportunityCustomFields),
+        };
       }
       const rows: Array<Record<string, string>> =
         from === 'Organization' ? [{ Id: org.id, Name: org.name }] : [];
@@ -220,6 +226,7 @@ export async function startSalesforceEmulator(): Promise<SalesforceEmulator> {
     editOpportunity: (id: string, fields: Partial<SalesforceOpportunity>) => void touch(id, fields),
     opportunityCustomFields: state2.opportunityCustomFields,
     stageValues: state2.stageValues,
+    opportunityWrites: state2.writes,
   });
 }
 
@@ -229,6 +236,7 @@ interface WriteBackState {
   opportunities: Array<Record<string, unknown> & { Id: string }>;
   opportunityCustomFields: Map<string, string>;
   stageValues: SalesforceEmulator['stageValues'];
+  writes: SalesforceEmulator['opportunityWrites'];
 }
 
 /** Opportunity's standard fields (the subset Thread and the tests touch). */
@@ -334,7 +342,9 @@ function writeBackRoutes(
         ],
       };
     }
-    Object.assign(record, req.body);
+    // Every change moves SystemModstamp, Thread's own writes included: the next poll reads them back.
+    Object.assign(record, req.body, { SystemModstamp: sfDateTime(new Date()) });
+    state.writes.push({ id: record.Id, fields: { ...req.body } });
     return { status: 204, headers };
   }
   return undefined;
@@ -360,7 +370,13 @@ function limits(used: number) {
 // `YYYY-MM-DDThh:mm:ss+hh:mm`, `…-hh:mm` or `…Z`, never in quotes; Object Reference, Opportunity
 // (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunity.htm):
 // LastStageChangeDate, SystemModstamp (second precision, returned as `…T…:ss.000+0000`); REST errors are
-// arrays of `{ message, errorCode }`.
+// arrays of `{ message, errorCode }`. A custom field is selectable only once it exists (and Thread's user
+// can see it): naming one that does not fails the whole query with 400 INVALID_FIELD "No such column
+// '…' on entity 'Opportunity'. If you are attempting to use a custom field, be sure to append the '__c'…"
+// (REST API Developer Guide, "Status Codes and Error Responses":
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm — 400: "The
+// request couldn't be understood, usually because the JSON or XML body contains an error"), the same
+// answer for a field hidden from the user by field-level security.
 
 const OPPORTUNITY_FIELDS = new Set([
   'Id',
@@ -525,6 +541,7 @@ function opportunityQuery(
   opportunities: SalesforceOpportunity[],
   version: string,
   userId: string,
+  customFields: ReadonlyMap<string, string>,
 ): EmulatorResponse {
   const m =
     /^\s*SELECT\s+(.+?)\s+FROM\s+Opportunity(?:\s+WHERE\s+(.+?))?(?:\s+ORDER\s+BY\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$/is.exec(
@@ -533,7 +550,8 @@ function opportunityQuery(
   try {
     if (!m) throw new SoqlError('MALFORMED_QUERY', 'unexpected token: the query does not parse');
     const fields = m[1]!.split(',').map((f) => f.trim());
-    for (const f of fields) if (!OPPORTUNITY_FIELDS.has(f)) throw noSuchColumn(f);
+    // Custom fields are selectable once an admin has added them (the same strictness as the PATCH).
+    for (const f of fields) if (!OPPORTUNITY_FIELDS.has(f) && !customFields.has(f)) throw noSuchColumn(f);
     let rows: Row[] = opportunities.map((o) => ({
       OwnerId: userId,
       Owner: { Name: 'Alex Seller', Email: 'alex@acme.com' },

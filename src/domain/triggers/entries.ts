@@ -15,11 +15,18 @@
  * Each entry becomes a trigger event whose id names the record, the stage and when it entered, so the same
  * entry read twice (two polls, a poll and a re-read) is stored once; the run's own key then makes a webhook
  * and a poll seeing the same change one handoff.
+ *
+ * Two-way through polls: a record read with Thread's own fields (`owned`: the onboarding stage, the CSM)
+ * whose value differs from the one last seen on it becomes an `owned_field_changed` event — for records
+ * that are an account of the team, and never during a sweep. The last seen values are kept next to the
+ * stage, so an unrelated edit (the amount) reads the same values and follows nothing; Thread's own write
+ * read back is an event too, which `followCrmChange` finds equal (or older than the write) and drops.
  */
-import type { Kysely } from 'kysely';
+import { createHash } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
-import type { PolledRecord } from '../../providers/types.js';
+import type { OwnedField, PolledRecord } from '../../providers/types.js';
 import { type IncomingTriggerEvent, recordTriggerEvents } from './events.js';
 
 export interface Observation {
@@ -57,17 +64,15 @@ export async function observeRecords(
     if (!had || had.modifiedAt <= r.modifiedAt) latest.set(r.externalId, r);
   }
   const ids = [...latest.keys()];
-  const seen = new Map(
-    (
-      await trx
-        .selectFrom('trigger_seen_stages')
-        .select(['external_id', 'stage'])
-        .where('team_id', '=', o.teamId)
-        .where('provider', '=', o.provider)
-        .where('external_id', 'in', ids)
-        .execute()
-    ).map((r) => [r.external_id, r.stage]),
-  );
+  const seenRows = await trx
+    .selectFrom('trigger_seen_stages')
+    .select(['external_id', 'stage', 'owned'])
+    .where('team_id', '=', o.teamId)
+    .where('provider', '=', o.provider)
+    .where('external_id', 'in', ids)
+    .execute();
+  const seen = new Map(seenRows.map((r) => [r.external_id, r.stage]));
+  const seenOwned = new Map(seenRows.map((r) => [r.external_id, (r.owned ?? {}) as OwnedValues]));
 
   const entries: IncomingTriggerEvent[] = [];
   for (const r of latest.values()) {
@@ -82,6 +87,8 @@ export async function observeRecords(
     });
   }
 
+  if (!o.sweeping) entries.push(...(await ownedChanges(trx, o, [...latest.values()], seenOwned)));
+
   await trx
     .insertInto('trigger_seen_stages')
     .values(
@@ -90,16 +97,70 @@ export async function observeRecords(
         provider: o.provider,
         external_id: r.externalId,
         stage: r.stage,
+        owned: r.owned ? JSON.stringify(r.owned) : undefined,
       })),
     )
     .onConflict((oc) =>
-      oc
-        .columns(['team_id', 'provider', 'external_id'])
-        .doUpdateSet((eb) => ({ stage: eb.ref('excluded.stage'), seen_at: new Date() })),
+      oc.columns(['team_id', 'provider', 'external_id']).doUpdateSet((eb) => ({
+        stage: eb.ref('excluded.stage'),
+        // Merged: a read without a field (the team stopped keeping it) forgets nothing.
+        owned: sql`coalesce(trigger_seen_stages.owned, '{}'::jsonb) || coalesce(excluded.owned, '{}'::jsonb)`,
+        seen_at: new Date(),
+      })),
     )
     .execute();
   return recordTriggerEvents(services, entries, trx);
 }
+
+type OwnedValues = Partial<Record<OwnedField, string>>;
+
+/**
+ * One follow event per owned value that differs from the last one seen on the record (never seen counts
+ * as empty, so a field nobody filled in follows nothing), for records that are accounts of this team
+ * from this source. The event id names the record, the field, the record's modified time and the value,
+ * so the same change read by overlapping polls is one stored event.
+ */
+async function ownedChanges(
+  trx: Kysely<DB>,
+  o: Observation,
+  records: readonly PolledRecord[],
+  seenOwned: ReadonlyMap<string, OwnedValues>,
+): Promise<IncomingTriggerEvent[]> {
+  const changed = records.flatMap((r) =>
+    Object.entries(r.owned ?? {})
+      .filter(([field, value]) => value !== (seenOwned.get(r.externalId)?.[field as OwnedField] ?? ''))
+      .map(([field, value]) => ({ r, field: field as OwnedField, value })),
+  );
+  if (!changed.length) return [];
+  const accounts = new Set(
+    (
+      await trx
+        .selectFrom('accounts')
+        .select('external_id')
+        .where('team_id', '=', o.teamId)
+        .where('source', '=', o.provider as never)
+        .where('external_id', 'in', [...new Set(changed.map((c) => c.r.externalId))])
+        .execute()
+    ).map((a) => a.external_id),
+  );
+  return changed
+    .filter((c) => accounts.has(c.r.externalId))
+    .map(({ r, field, value }) => ({
+      teamId: o.teamId,
+      provider: o.provider,
+      eventId: `${o.teamId}:${r.externalId}:owned:${field}:${r.modifiedAt}:${digest(value)}`,
+      event: {
+        kind: 'owned_field_changed',
+        externalId: r.externalId,
+        field,
+        value,
+        occurredAt: r.modifiedAt,
+      },
+    }));
+}
+
+/** A value in an event id: short and fixed-length, whatever someone typed into the CRM. */
+const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 16);
 
 /** A record Thread has never seen, found in the stage: did it get there after Thread started watching? */
 function enteredSinceBaseline(r: PolledRecord, o: Observation): boolean {

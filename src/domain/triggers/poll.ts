@@ -19,7 +19,12 @@ import { findProviderDefinition, PROVIDERS } from '../../providers/registry.js';
 import { type DealSource, type PollPage, ProviderError } from '../../providers/types.js';
 import { activeConnection } from '../connections/find.js';
 import { withProvider } from '../connections/tokens.js';
-import { dealSourceOptions, handoffStageFor, workflowSettings } from '../workflows/settings.js';
+import {
+  dealSourceOptions,
+  handoffStageFor,
+  workflowSettings,
+  writeBackOptions,
+} from '../workflows/settings.js';
 import { observeRecords } from './entries.js';
 
 export const TRIGGER_EVENT_JOB = 'trigger-event';
@@ -55,7 +60,9 @@ async function pollTarget(services: Services, teamId: string, provider: string) 
   if (!stage) return { skip: 'not set up' as const };
   const connection = await activeConnection(services.db, teamId, provider);
   if (!connection) return { skip: 'not connected' as const };
-  return { deals, stage, connection, options: dealSourceOptions(settings), settings };
+  // The write-back's field names too: the poll reads Thread's own fields back to follow changes made there.
+  const options = { ...dealSourceOptions(settings), owned: writeBackOptions(settings) };
+  return { deals, stage, connection, options, settings };
 }
 
 /** Creates the source's cursor row the first time: its baseline is now. */

@@ -14,11 +14,24 @@
  * 100; trashed rows are left out unless asked for; `last_edited_time` is rounded to the minute, so each
  * query reaches back `EDIT_TIME_OVERLAP_MS` (the seen-stage table makes re-reads harmless). Rate limit:
  * an average of three requests a second (https://developers.notion.com/reference/request-limits).
+ *
+ * Two-way: each row is read with the properties the team mapped to Thread's onboarding stage and CSM (as
+ * text: a status, select, text or email), so a change made to them in Notion is followed. Because
+ * `last_edited_time` is rounded down to the minute, a row edited in the same minute as Thread's own write
+ * to it reads as older than that write, and that change is not followed (see the README).
  */
-import type { PollCursor, PolledRecord, PollInput, PollPage, ProviderApiContext } from '../types.js';
+import type {
+  DealSourceOptions,
+  OwnedField,
+  PollCursor,
+  PolledRecord,
+  PollInput,
+  PollPage,
+  ProviderApiContext,
+} from '../types.js';
 import { ProviderError } from '../types.js';
 import { notionClient } from './client.js';
-import { type NotionProperty, sameNotionId, statusOf } from './properties.js';
+import { type NotionProperty, propertyText, sameNotionId, statusOf } from './properties.js';
 
 export const NOTION_PAGE_SIZE = 100;
 /** last_edited_time has minute precision: reach back two minutes. */
@@ -42,13 +55,29 @@ interface RowLike {
   properties: Record<string, NotionProperty>;
 }
 
-function toRecord(row: RowLike, statusProperty: string): PolledRecord {
+/** The property types Thread writes its fields to (notion/write-back.ts), read back as text. */
+const OWNED_TYPES: Record<OwnedField, readonly string[]> = {
+  onboarding_stage: ['status', 'select', 'rich_text'],
+  csm: ['rich_text', 'email'],
+};
+
+function toRecord(row: RowLike, options: DealSourceOptions): PolledRecord {
+  const mapped = options.owned?.notion;
+  const owned: Partial<Record<OwnedField, string>> = {};
+  for (const [field, name] of [
+    ['onboarding_stage', mapped?.stageProperty],
+    ['csm', mapped?.csmProperty],
+  ] as const) {
+    const p = name ? row.properties[name] : undefined;
+    if (p && OWNED_TYPES[field].includes(p.type)) owned[field] = propertyText(p) ?? '';
+  }
   return {
     externalId: row.id,
-    stage: statusOf(row.properties, statusProperty),
+    stage: statusOf(row.properties, options.notion?.statusProperty ?? ''),
     createdAt: row.created_time,
     modifiedAt: row.last_edited_time,
     archived: Boolean(row.in_trash || row.archived),
+    ...(Object.keys(owned).length ? { owned } : {}),
   };
 }
 
@@ -67,13 +96,12 @@ export async function pollNotionRows(ctx: ProviderApiContext, input: PollInput):
 
   // Phase 1, and again whenever the team points Thread at another database: start over with a sweep.
   if (!c.dataSourceId || !c.databaseId || !sameNotionId(c.databaseId, notion.databaseId)) {
-    const database = await client.databases.retrieve({ database_id: notion.databaseId });
-    const source = 'data_sources' in database ? database.data_sources[0] : undefined;
-    if (!source)
+    const dataSourceId = await findDataSource(client, notion.databaseId);
+    if (!dataSourceId)
       throw new ProviderError('not_found', 'That Notion database has no data source Thread can read.');
     return {
       records: [],
-      cursor: { databaseId: notion.databaseId, dataSourceId: source.id },
+      cursor: { databaseId: notion.databaseId, dataSourceId },
       sweeping: true,
     };
   }
@@ -86,7 +114,7 @@ export async function pollNotionRows(ctx: ProviderApiContext, input: PollInput):
       page_size: NOTION_PAGE_SIZE,
       ...(c.start ? { start_cursor: c.start } : {}),
     });
-    const records = rows(page.results).map((r) => toRecord(r, notion.statusProperty));
+    const records = rows(page.results).map((r) => toRecord(r, input.options));
     return page.has_more && page.next_cursor
       ? { records, cursor: { ...base, start: page.next_cursor }, sweeping: true }
       : { records, cursor: { ...base, since: input.baseline }, sweeping: false };
@@ -103,7 +131,7 @@ export async function pollNotionRows(ctx: ProviderApiContext, input: PollInput):
     page_size: NOTION_PAGE_SIZE,
     ...(c.start ? { start_cursor: c.start } : {}),
   });
-  const records = rows(page.results).map((r) => toRecord(r, notion.statusProperty));
+  const records = rows(page.results).map((r) => toRecord(r, input.options));
   if (page.has_more && page.next_cursor) {
     return { records, cursor: { ...base, since, start: page.next_cursor }, sweeping: false };
   }
@@ -111,6 +139,24 @@ export async function pollNotionRows(ctx: ProviderApiContext, input: PollInput):
     records.reduce((max, r) => Math.max(max, Date.parse(r.modifiedAt)), Date.parse(since)),
   ).toISOString();
   return { records, cursor: { ...base, since: latest } satisfies PollCursor, sweeping: false };
+}
+
+/**
+ * The data source to read. The id set for the team is a database's when copied from its URL, and a data
+ * source's when picked in the settings modal (which lists data sources, as the write-back addresses
+ * them): Notion answers object_not_found for the one asked as the other, so the second is tried then.
+ */
+async function findDataSource(
+  client: Awaited<ReturnType<typeof notionClient>>,
+  id: string,
+): Promise<string | undefined> {
+  try {
+    const database = await client.databases.retrieve({ database_id: id });
+    return 'data_sources' in database ? database.data_sources[0]?.id : undefined;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'object_not_found') throw err;
+    return (await client.dataSources.retrieve({ data_source_id: id })).id;
+  }
 }
 
 /** Full rows only: a query may also list partial objects, which carry no properties. */
@@ -131,7 +177,9 @@ export async function readNotionRow(
   if (!('properties' in page)) return null;
   const parent = page.parent;
   const inDatabase =
-    (parent.type === 'data_source_id' && sameNotionId(parent.database_id, notion.databaseId)) ||
+    (parent.type === 'data_source_id' &&
+      (sameNotionId(parent.database_id, notion.databaseId) ||
+        sameNotionId(parent.data_source_id, notion.databaseId))) ||
     (parent.type === 'database_id' && sameNotionId(parent.database_id, notion.databaseId));
-  return inDatabase ? toRecord(page as unknown as RowLike, notion.statusProperty) : null;
+  return inDatabase ? toRecord(page as unknown as RowLike, input.options) : null;
 }
