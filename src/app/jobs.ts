@@ -48,9 +48,12 @@ export interface JobSpec<S, T extends object = object> {
   run(services: S, data: T, meta: JobMeta): Promise<unknown>;
 }
 
+/**
+ * No deduplication key: pg-boss 10's `singletonKey` deduplicates only on queues with a singleton policy
+ * (or with `singletonSeconds`), which Thread's do not use. A job may arrive twice anyway (the queue
+ * delivers at least once), so every handler claims its row or is idempotent instead.
+ */
 export interface SendOptions {
-  /** At most one queued job per key (e.g. one refresh per connection). */
-  singletonKey?: string;
   startAfter?: Date | number;
 }
 

@@ -49,18 +49,12 @@ export async function setMeetingTimers(
     const at = new Date(meeting.startsAt.getTime() - offsetSeconds * 1000);
     if (at.getTime() <= now) continue;
     const data: ReminderJob = { meetingId: meeting.id, offsetSeconds, startsAt };
-    await services.jobs.send(MEETING_REMINDER_JOB, data, {
-      startAfter: at,
-      singletonKey: `${meeting.id}:${offsetSeconds}:${startsAt}`,
-    });
+    await services.jobs.send(MEETING_REMINDER_JOB, data, { startAfter: at });
     reminders.push(at);
   }
   if (meeting.endsAt.getTime() <= now) return { reminders, after: null };
   const data: PostMeetingJob = { meetingId: meeting.id, endsAt };
-  await services.jobs.send(POST_MEETING_JOB, data, {
-    startAfter: meeting.endsAt,
-    singletonKey: `${meeting.id}:after:${endsAt}`,
-  });
+  await services.jobs.send(POST_MEETING_JOB, data, { startAfter: meeting.endsAt });
   const look = new Date(meeting.endsAt.getTime() + FIRST_LOOK_AFTER_MS);
   await queueRecordingLook(services, { meetingId: meeting.id, endsAt, attempt: 1 }, look);
   return { reminders, after: meeting.endsAt };

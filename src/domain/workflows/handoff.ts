@@ -76,7 +76,7 @@ export async function startHandoff(
     return 'already started';
   }
   try {
-    await services.jobs.send(HANDOFF_STEP_JOB, { runId: row.id }, { singletonKey: row.id });
+    await services.jobs.send(HANDOFF_STEP_JOB, { runId: row.id });
   } catch (err) {
     // A run without its job would never advance, and the next sighting of the change would find it and stop.
     await services.db.deleteFrom('workflow_runs').where('id', '=', row.id).execute();
@@ -99,7 +99,7 @@ async function requeueIdleRun(services: Services, idempotencyKey: string): Promi
     .where('waiting_for', 'is', null)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
     .executeTakeFirst();
-  if (idle) await services.jobs.send(HANDOFF_STEP_JOB, { runId: idle.id }, { singletonKey: idle.id });
+  if (idle) await services.jobs.send(HANDOFF_STEP_JOB, { runId: idle.id });
 }
 
 /** The job's work: the steps not done yet, in order (`jobId`: see advanceRun). */

@@ -236,7 +236,7 @@ export async function retryRun(
   if (!before) return 'not found';
   if (before.status !== 'failed') return before.status;
   try {
-    await services.jobs.send(jobName, { runId }, { singletonKey: runId });
+    await services.jobs.send(jobName, { runId });
   } catch (err) {
     // Without its job the run would say Running forever: it goes back to Failed, as it was.
     await services.db

@@ -64,7 +64,7 @@ export async function resumeRunsWaitingFor(
     .returning('id')
     .execute();
   // A send that fails leaves the run running and unclaimed: the sweep hands it back to its job.
-  for (const { id } of rows) await services.jobs.send(RUN_STEP_JOB, { runId: id }, { singletonKey: id });
+  for (const { id } of rows) await services.jobs.send(RUN_STEP_JOB, { runId: id });
   if (rows.length)
     services.logger.info({ team: teamId, provider, runs: rows.length }, 'waiting runs resumed');
   // Write-backs outside runs (milestones) that found the connection broken go again too.

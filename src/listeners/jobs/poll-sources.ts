@@ -16,9 +16,7 @@ export const pollSourcesJob: JobSpec<Services> = {
   async run(services) {
     const due = await dueSources(services);
     for (const source of due) {
-      await services.jobs.send(POLL_SOURCE_JOB, source, {
-        singletonKey: `${source.teamId}:${source.provider}`,
-      });
+      await services.jobs.send(POLL_SOURCE_JOB, source);
     }
     return { queued: due.length };
   },

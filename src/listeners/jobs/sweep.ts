@@ -22,13 +22,13 @@ export const sweepJob: JobSpec<Services> = {
     const events = await stuckTriggerEvents(services);
     const deliveries = await stuckDeliveries(services);
     const runs = await stuckWorkflowRuns(services);
-    // A singleton key per row: a sweep that overlaps a job already queued for it adds nothing.
-    for (const id of events) await services.jobs.send(triggerEventJob.name, { id }, { singletonKey: id });
-    for (const id of deliveries) await services.jobs.send(DELIVER_JOB, { id }, { singletonKey: id });
-    for (const runId of runs) await services.jobs.send(HANDOFF_STEP_JOB, { runId }, { singletonKey: runId });
+    // A row whose job turns up after all gets two: the second finds it claimed or done and does nothing.
+    for (const id of events) await services.jobs.send(triggerEventJob.name, { id });
+    for (const id of deliveries) await services.jobs.send(DELIVER_JOB, { id });
+    for (const runId of runs) await services.jobs.send(HANDOFF_STEP_JOB, { runId });
     const actions = await stuckActions(services);
     for (const a of actions) {
-      await services.jobs.send(MILESTONE_ACTION_JOB, a, { singletonKey: `${a.milestoneId}:${a.position}` });
+      await services.jobs.send(MILESTONE_ACTION_JOB, a);
     }
     let resumed = 0;
     for (const { teamId, provider } of await runsReadyToResume(services)) {
