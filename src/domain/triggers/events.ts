@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import type { TriggerEvent } from '../../providers/types.js';
+import { claimable, claimBy } from '../recovery/claims.js';
 import { followCrmChange } from '../workflows/follow-crm.js';
 import { startHandoff } from '../workflows/handoff.js';
 
@@ -74,7 +75,7 @@ export async function forgetTriggerEvents(services: Services, ids: readonly stri
     .deleteFrom('trigger_events')
     .where('id', 'in', ids)
     .where('processed_at', 'is', null)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+    .where(claimable(null))
     .execute();
 }
 
@@ -101,10 +102,9 @@ export async function teamsForAccounts(
 const CLAIM_SECONDS = 2 * 60;
 
 /**
- * The job's work: hand one stored event to the workflow seam, once. The job claims the event first, so a
- * second job for it (queued by an instance that saw the event again while the first was on its way)
- * finds it taken and does nothing; `jobId`, the same across a job's attempts, lets a retry — or the job
- * handed back after its process died — take over its own claim at once.
+ * The job's work: hand one stored event to the workflow seam, once. The job claims the event first
+ * (recovery/claims), so a second job for it — queued by an instance that saw the event again while the
+ * first was on its way — finds it taken and does nothing.
  */
 export async function processTriggerEvent(
   services: Services,
@@ -114,16 +114,10 @@ export async function processTriggerEvent(
   const claimer = jobId ?? null;
   const row = await services.db
     .updateTable('trigger_events')
-    .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, claimed_by: claimer })
+    .set(claimBy(claimer, CLAIM_SECONDS))
     .where('id', '=', id)
     .where('processed_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('claimed_until', 'is', null),
-        eb('claimed_until', '<', sql<Date>`now()`),
-        ...(claimer ? [eb('claimed_by', '=', claimer)] : []),
-      ]),
-    )
+    .where(claimable(claimer))
     .returningAll()
     .executeTakeFirst();
   if (!row) {

@@ -6,7 +6,6 @@
  * ask the AE in Slack → email the AE → queue the Slack posts.
  */
 
-import { sql } from 'kysely';
 import type { AccountSource } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { findProviderDefinition } from '../../providers/registry.js';
@@ -18,6 +17,7 @@ import { accountById } from '../accounts/overview.js';
 import { upsertAccount } from '../accounts/upsert.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
 import { scheduleStartedActions } from '../milestones/actions.js';
+import { claimable } from '../recovery/claims.js';
 import { type AeContext, askAe } from './ae-handoff.js';
 import { type CallContext, loadCallContext } from './gong-context.js';
 import { type EmailContext, sendHandoffEmail } from './handoff-email.js';
@@ -97,7 +97,7 @@ async function requeueIdleRun(services: Services, idempotencyKey: string): Promi
     .where('idempotency_key', '=', idempotencyKey)
     .where('status', '=', 'running')
     .where('waiting_for', 'is', null)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+    .where(claimable(null))
     .executeTakeFirst();
   if (idle) await services.jobs.send(HANDOFF_STEP_JOB, { runId: idle.id });
 }

@@ -9,6 +9,7 @@ import type { DB, WorkflowRunStatus } from '../../app/db-types.js';
 import type { Services } from '../../app/services.js';
 import { ProviderError } from '../../providers/types.js';
 import { TROUBLESHOOTING } from '../connections/troubleshooting.js';
+import { claimable, claimBy } from '../recovery/claims.js';
 
 /** `waiting`: the step needs a person to fix a connection first; it has not spent a retry. */
 export type StepStatus = 'done' | 'failed' | 'waiting';
@@ -98,16 +99,10 @@ export async function advanceRun<C extends object>(
   const jobId = options.jobId ?? null;
   const row = await db
     .updateTable('workflow_runs')
-    .set({ claimed_until: sql`now() + make_interval(secs => ${CLAIM_SECONDS})`, claimed_by: jobId })
+    .set(claimBy(jobId, CLAIM_SECONDS))
     .where('id', '=', runId)
     .where('status', '=', 'running')
-    .where((eb) =>
-      eb.or([
-        eb('claimed_until', 'is', null),
-        eb('claimed_until', '<', sql<Date>`now()`),
-        ...(jobId ? [eb('claimed_by', '=', jobId)] : []),
-      ]),
-    )
+    .where(claimable(jobId))
     .returningAll()
     .executeTakeFirst();
   if (!row) {
