@@ -5,6 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { escapeText, quoteInput, slackDate, truncate, userMention } from '../mrkdwn.js';
+import { packed, section } from '../sections.js';
 import { type CustomerChannelView, customerChannelLine } from './channels.js';
 import { text } from './connectors.js';
 import { type EngagementView, engagementLine } from './engagement.js';
@@ -79,9 +80,6 @@ const SOURCE: Record<string, string> = {
   manual: 'added by hand',
 };
 
-/** Section text is capped at 3,000 characters and a message at 50 blocks. */
-const SECTION_MAX = 3000;
-const MAX_SECTIONS = 45;
 /** A name longer than this is cut in lists: a line per account must stay readable. */
 const NAME_MAX = 120;
 
@@ -95,27 +93,6 @@ function csm(userId: string | null): string {
 
 function progress(a: AccountLine): string {
   return a.total ? `${a.done}/${a.total} milestones` : 'no milestones';
-}
-
-export function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } };
-}
-
-/** Lines packed into as few sections as fit; what does not fit in a message is counted, not dropped silently. */
-export function packed(lines: string[], overflow: (left: number) => string): KnownBlock[] {
-  const chunks: string[] = [];
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const last = chunks.at(-1);
-    if (last !== undefined && last.length + 1 + lines[i]!.length <= SECTION_MAX) {
-      chunks[chunks.length - 1] = `${last}\n${lines[i]}`;
-    } else if (chunks.length < MAX_SECTIONS) {
-      chunks.push(lines[i]!);
-    } else break;
-  }
-  const blocks = chunks.map(section);
-  if (i < lines.length) blocks.push(section(overflow(lines.length - i)));
-  return blocks;
 }
 
 export function accountsMessage(accounts: readonly AccountLine[]): SlackMessage {

@@ -9,7 +9,8 @@ import { ACTIONS } from '../ids.js';
 import type { CompleteHandoffForm } from '../modals/complete-handoff.js';
 import { HANDOFF_FIELDS } from '../modals/complete-handoff.js';
 import { escapeText, truncate, userMention } from '../mrkdwn.js';
-import { day, money, packed, section } from './accounts.js';
+import { packed, section } from '../sections.js';
+import { day, money } from './accounts.js';
 import type { SlackMessage } from './help.js';
 
 /** The account's recent recorded calls, or why there are none to show. */

@@ -8,7 +8,7 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTIONS } from '../ids.js';
 import { escapeText, quoteInput, slackDate, truncate, userMention } from '../mrkdwn.js';
-import { section } from './accounts.js';
+import { section } from '../sections.js';
 import { duration, safeUrl } from './handoff.js';
 import type { SlackMessage } from './help.js';
 

@@ -7,7 +7,8 @@
 import type { KnownBlock } from '@slack/types';
 import { ACTIONS } from '../ids.js';
 import { escapeText, quoteInput, truncate, userMention } from '../mrkdwn.js';
-import { day, type MilestoneState, type StageName, section } from './accounts.js';
+import { section } from '../sections.js';
+import { day, type MilestoneState, type StageName } from './accounts.js';
 import { text } from './connectors.js';
 import type { SlackMessage } from './help.js';
 

@@ -6,8 +6,9 @@
  */
 import type { KnownBlock, ModalView } from '@slack/types';
 import { ACTIONS, VIEWS } from '../ids.js';
-import { type AccountView, accountHeadBlocks, milestoneLine, section } from '../messages/accounts.js';
+import { type AccountView, accountHeadBlocks, milestoneLine } from '../messages/accounts.js';
 import { truncate } from '../mrkdwn.js';
+import { section } from '../sections.js';
 import { modalShell } from './shell.js';
 
 /** A modal holds 100 blocks: the head, a title, the note, and milestones up to the rest. */

@@ -4,11 +4,23 @@ import type { ProviderInfo } from '../../providers/types.js';
 import { ACTIONS, VIEWS } from '../ids.js';
 import { linkWarning } from '../messages/connectors.js';
 import { escapeText, truncate, userMention } from '../mrkdwn.js';
+import { packed, section } from '../sections.js';
 import { modalShell } from './shell.js';
+
+/** The account's name as the provider gave it: shown whole unless it is longer than anyone's would be. */
+const ACCOUNT_MAX = 200;
+
+/** Slack cuts a modal title at 24 characters: "Disconnect Google Workspace" reads "Disconnect Google". */
+const TITLE_MAX = 24;
+
+function titled(verb: string, p: ProviderInfo): string {
+  const whole = `${verb} ${p.name}`;
+  return whole.length <= TITLE_MAX ? whole : `${verb} ${p.name.split(' ')[0]}`;
+}
 
 export function connectModal(p: ProviderInfo, url: string, reconnect: boolean): ModalView {
   return modalShell({
-    title: `${reconnect ? 'Reconnect' : 'Connect'} ${p.name}`,
+    title: titled(reconnect ? 'Reconnect' : 'Connect', p),
     close: 'Close',
     blocks: [
       {
@@ -38,7 +50,7 @@ export function disconnectModal(p: ProviderInfo, account: string | undefined): M
   return modalShell({
     callbackId: VIEWS.disconnectConfirm,
     privateMetadata: p.id,
-    title: `Disconnect ${p.name}`,
+    title: titled('Disconnect', p),
     submit: 'Disconnect',
     close: 'Cancel',
     blocks: [
@@ -46,7 +58,7 @@ export function disconnectModal(p: ProviderInfo, account: string | undefined): M
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `Disconnect *${p.name}*${account ? ` — account *${escapeText(account)}*` : ''}? Thread revokes its access at ${p.name} where ${p.name} allows it and deletes the stored tokens. Workflows that use ${p.name} stop until someone connects it again.`,
+          text: `Disconnect *${p.name}*${account ? ` — account *${escapeText(truncate(account, ACCOUNT_MAX))}*` : ''}? Thread revokes its access at ${p.name} where ${p.name} allows it and deletes the stored tokens. Workflows that use ${p.name} stop until someone connects it again.`,
         },
       },
     ],
@@ -72,9 +84,11 @@ export function logsModal(p: ProviderInfo, logs: readonly LogLineView[]): ModalV
     const who = l.by ? ` — by ${userMention(l.by)}` : '';
     return `${icon[l.level]} \`${l.at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` ${escapeText(truncate(l.message, 280))}${who}${said}`;
   });
+  // A line can carry 280 characters of message and 200 of the provider's words: packed by length, not
+  // by count, so a page of long errors never makes a section Slack refuses (and the modal never opens).
   const blocks: KnownBlock[] = lines.length
-    ? chunk(lines, 10).map((group) => ({ type: 'section', text: { type: 'mrkdwn', text: group.join('\n') } }))
-    : [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing has happened with ${p.name} yet.` } }];
+    ? packed(lines, (left) => `…and ${left} older events.`)
+    : [section(`Nothing has happened with ${p.name} yet.`)];
   return modalShell({
     callbackId: VIEWS.logs,
     title: `${p.name} logs`,
@@ -87,10 +101,4 @@ export function logsModal(p: ProviderInfo, logs: readonly LogLineView[]): ModalV
       ...blocks,
     ],
   });
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
