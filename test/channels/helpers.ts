@@ -51,6 +51,10 @@ export async function resetTables(app: TestApp): Promise<void> {
   await db.deleteFrom('thread_admins').execute();
 }
 
+/**
+ * An account as a handoff leaves it (onboarding, a CSM), written straight to the tables; by default a
+ * HubSpot deal of this app's workspace named like the account.
+ */
 export async function makeAccount(
   app: TestApp,
   name: string,
@@ -59,13 +63,17 @@ export async function makeAccount(
     aeEmail?: string;
     channel?: string;
     stage?: 'new' | 'onboarding' | 'live' | 'closed';
+    teamId?: string;
+    source?: 'hubspot' | 'salesforce' | 'notion';
+    externalId?: string;
   } = {},
 ): Promise<string> {
   const db = app.thread.services.db;
+  const teamId = extra.teamId ?? app.teamId;
   const { account } = await upsertAccount(db, {
-    teamId: app.teamId,
-    source: 'hubspot',
-    externalId: name,
+    teamId,
+    source: extra.source ?? 'hubspot',
+    externalId: extra.externalId ?? name,
     name,
     aeEmail: extra.aeEmail ?? null,
   });
@@ -79,7 +87,7 @@ export async function makeAccount(
     .where('id', '=', account.id)
     .execute();
   // Written straight to the table, so drop the cache the way linking a channel does.
-  forgetTrackedChannels(app.thread.services, app.teamId);
+  forgetTrackedChannels(app.thread.services, teamId);
   return account.id;
 }
 

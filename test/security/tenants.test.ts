@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTemplate } from '../../src/domain/accounts/apply-template.js';
-import { upsertAccount } from '../../src/domain/accounts/upsert.js';
 import { ACTIONS } from '../../src/views/ids.js';
 import { blocksToText } from '../../src/views/plain-text.js';
+import { makeAccount } from '../channels/helpers.js';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app.js';
 import { blockActionPayload, interactivityBody, postSigned } from '../helpers/slack-requests.js';
 
@@ -22,14 +22,9 @@ let theirs: string;
 const db = () => app.thread.services.db;
 
 async function account(teamId: string, name: string): Promise<string> {
-  const { account } = await upsertAccount(db(), { teamId, source: 'hubspot', externalId: name, name });
-  await applyTemplate(db(), account.id, { startDate: '2026-12-01' });
-  await db()
-    .updateTable('accounts')
-    .set({ csm_user_id: CSM, stage: 'onboarding' })
-    .where('id', '=', account.id)
-    .execute();
-  return account.id;
+  const id = await makeAccount(app, name, { teamId, csm: CSM });
+  await applyTemplate(db(), id, { startDate: '2026-12-01' });
+  return id;
 }
 
 const milestonesOf = (accountId: string) =>

@@ -2,15 +2,15 @@
  * Write-back to the CRM through the real app and the real SDKs against strict emulators: the handoff's
  * `write-back` step puts the onboarding stage and the CSM on the HubSpot deal (creating Thread's deal
  * properties the first time); Salesforce and Notion are written at the domain level for accounts made
- * with upsertAccount. Failures retry with backoff and double nothing; missing fields say what to add.
+ * with makeAccount. Failures retry with backoff and double nothing; missing fields say what to add.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyTemplate } from '../../src/domain/accounts/apply-template.js';
-import { upsertAccount } from '../../src/domain/accounts/upsert.js';
 import { StepFailure } from '../../src/domain/workflows/runs.js';
 import { updateWorkflowSettings } from '../../src/domain/workflows/settings.js';
 import { writeBackAccount } from '../../src/domain/workflows/write-back.js';
 import { PROGRESS_FIELD } from '../../src/providers/salesforce/write-back.js';
+import { makeAccount } from '../channels/helpers.js';
 import { connectVia, useConnectorWorld } from '../connectors/helpers.js';
 import type { HubSpotEmulator } from '../emulators/hubspot.js';
 import { type NotionEmulator, notionDataSource } from '../emulators/notion.js';
@@ -129,14 +129,8 @@ describe('HubSpot: the handoff writes the onboarding stage and CSM back to the d
   }, 60_000);
 });
 
-async function account(source: 'salesforce' | 'notion', externalId: string, name: string) {
-  const { account } = await upsertAccount(db(), { teamId: world.app.teamId, source, externalId, name });
-  await db()
-    .updateTable('accounts')
-    .set({ csm_user_id: CSM, stage: 'onboarding' })
-    .where('id', '=', account.id)
-    .execute();
-  return account.id;
+function account(source: 'salesforce' | 'notion', externalId: string, name: string) {
+  return makeAccount(world.app, name, { source, externalId, csm: CSM });
 }
 
 async function failureOf(call: Promise<unknown>): Promise<Error> {
