@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyTemplate } from '../../src/domain/accounts/apply-template.js';
 import { defaultTemplate, editTemplate } from '../../src/domain/accounts/templates.js';
-import { MILESTONE_ACTION_JOB } from '../../src/domain/milestones/actions.js';
+import { MILESTONE_ACTION_JOB, scheduleActions } from '../../src/domain/milestones/actions.js';
 import { ACTIONS } from '../../src/views/ids.js';
 import { blocksToText, mrkdwnToText } from '../../src/views/plain-text.js';
 import { addPeople, makeAccount, NAMES, reply } from '../channels/helpers.js';
@@ -354,8 +354,74 @@ describe('milestones', () => {
     expect(raw).toContain(ACTIONS.milestoneDone);
   });
 
+  it('skip: a milestone this customer does not need counts as done, the thread and the deal hear of it, the customer channel does not', async () => {
+    // Training carries an email to the customer an hour after it starts (as a team's template may).
+    const training = await idOf('Training');
+    await db()
+      .updateTable('account_milestones')
+      .set({
+        actions: JSON.stringify([
+          { type: 'email', delay_hours: 1, to: 'customer', subject: 'Training', body: 'See you there.' },
+        ]),
+      })
+      .where('id', '=', training)
+      .execute();
+    expect(await scheduleActions(world.app.thread.services, world.app.teamId, training)).toBe(1);
+    const before = postsIn(customerChannel).length;
+    const mails = microsoft.sentMail.length;
+    const said = await reply(world.app, `milestone skip ${NAME} Training`, CSM);
+    expect(said).toContain('⏭️ Training is skipped for Wayne <!channel> Enterprises');
+    expect(said).toContain('Next: Go-live review.');
+    expect(await reply(world.app, `milestone skip ${NAME} Training`, CSM)).toContain('was already skipped');
+    // Go-live is what makes the account live: never skipped.
+    expect(await reply(world.app, `milestone skip ${NAME} Go-live review`, CSM)).toContain(
+      'cannot be skipped: mark it done when the customer is live',
+    );
+    expect(await reply(world.app, `milestone skip ${NAME} Training`, 'UAE')).toContain(
+      'Only the account’s CSM',
+    );
+    await drained();
+
+    expect((await milestones()).map((m) => m.status)).toEqual([
+      'done',
+      'done',
+      'done',
+      'skipped',
+      'in_progress',
+      'pending',
+    ]);
+    expect(postsIn(customerChannel)).toHaveLength(before);
+    const handoff = (world.app.slack.messages.get(CHANNEL) ?? []).find((m) =>
+      String(m.text).includes('Wayne'),
+    )!;
+    expect(postsIn(CHANNEL, { thread: handoff.ts }).filter((n) => n.startsWith('⏭️'))).toEqual([
+      '⏭️ Training skipped by @mo — 4/6. Next: Go-live review.',
+    ]);
+    await world.app.until(
+      () =>
+        hubspot.deals.find((d) => d.id === DEAL)!.properties.thread_onboarding_progress ===
+          '4 of 6 milestones done · next: Go-live review' || undefined,
+      'the progress on the deal',
+    );
+    // Its email falls due: a skipped milestone says nothing to the customer.
+    await world.app.thread.jobs.send(MILESTONE_ACTION_JOB, { milestoneId: training, position: 0 });
+    const action = await world.app.until(
+      async () =>
+        (await db()
+          .selectFrom('milestone_actions')
+          .select(['status', 'detail'])
+          .where('milestone_id', '=', training)
+          .where('status', '=', 'skipped')
+          .executeTakeFirst()) ?? undefined,
+      'the action skipped',
+    );
+    expect(action.detail).toBe('the milestone was skipped');
+    expect(microsoft.sentMail).toHaveLength(mails);
+  });
+
   it('go-live: a celebration in the customer channel, the account live, the deal says so', async () => {
-    await reply(world.app, `milestone done ${NAME} Training`, CSM);
+    // Training was skipped (above): done now, it says so and posts nothing.
+    expect(await reply(world.app, `milestone done ${NAME} Training`, CSM)).toContain('was skipped');
     await reply(world.app, `milestone done ${NAME} Go-live review`, CSM);
     await drained();
     const live = postsIn(customerChannel).filter((p) => p.includes('is live!'));

@@ -106,6 +106,7 @@ export async function runAction(services: Services, job: MilestoneActionJob): Pr
       'x.status',
       'x.team_id',
       'm.name as milestone',
+      'm.status as milestoneStatus',
       'm.actions',
       'a.id as accountId',
       'a.name as account',
@@ -127,6 +128,8 @@ export async function runAction(services: Services, job: MilestoneActionJob): Pr
   const parsed = templateActionSchema.safeParse(row.actions[job.position]);
   if (!parsed.success) return skip('the template’s action is not one Thread can do');
   if (row.stage === 'closed') return skip('the account was closed');
+  // Skipped: this customer does not need the milestone, so nothing it would have said goes out.
+  if (row.milestoneStatus === 'skipped') return skip('the milestone was skipped');
   const action = parsed.data;
   const fill = (t: string, esc: (s: string) => string, csm: string) =>
     t

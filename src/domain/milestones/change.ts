@@ -1,12 +1,14 @@
 /**
- * Starting and completing an account's milestones — from the account view in App Home, the CSM's DM,
+ * Starting, completing and skipping an account's milestones — from the account view in App Home, the CSM's DM,
  * `/thread milestone`, or the post-meeting "Mark kickoff complete". Only the account's CSM and managers
  * may (see accounts/permission.ts); the milestone id comes from a button (untrusted) and must be the
  * team's.
  *
  * Each change is one conditional UPDATE, so two clicks at once (or a click and a command) change it
  * once. Completing a milestone starts the next one when none is in progress, and completing the go-live
- * milestone makes the account live. What follows a change — the customer-channel post, the note in the
+ * milestone makes the account live. A milestone this customer does not need is skipped: it counts toward
+ * progress and the next one starts, but the customer channel hears nothing of it (a skip is the team's
+ * decision, not news); the go-live milestone is never skipped — it is what makes the account live. What follows a change — the customer-channel post, the note in the
  * handoff thread, the CSM's DM, the CRM write-back, the template's actions — is `announce.ts`, keyed by
  * the milestone, so doing it again (a repeated click on a milestone already done) heals a crash that
  * came between the change and its announcement, and doubles nothing.
@@ -33,7 +35,13 @@ export type ChangeResult =
       wentLive: boolean;
     }
   | { outcome: 'started' | 'already started' | 'already done'; milestone: MilestoneRef }
-  | { outcome: 'skipped milestone'; milestone: MilestoneRef }
+  | {
+      outcome: 'skipped';
+      milestone: MilestoneRef;
+      /** The milestone this started (the next one), if any. */
+      started: MilestoneRef | null;
+    }
+  | { outcome: 'skipped milestone' | 'already skipped' | 'go-live kept'; milestone: MilestoneRef }
   | { outcome: 'not found' }
   | { outcome: 'not yours'; csmUserId: string | null };
 
@@ -121,6 +129,42 @@ export function startMilestone(services: Services, actor: Actor, milestoneId: st
       .executeTakeFirst();
     await announceChange(services, actor.teamId, { started: milestone, startedBy: actor.userId });
     return { outcome: started ? 'started' : 'already started', milestone };
+  });
+}
+
+export function skipMilestone(services: Services, actor: Actor, milestoneId: string): Promise<ChangeResult> {
+  return withAccess(services, actor, milestoneId, async (milestone, status) => {
+    if (status === 'done') return { outcome: 'already done', milestone };
+    const change = await services.db.transaction().execute(async (trx) => {
+      const skipped = await trx
+        .updateTable('account_milestones')
+        .set({ status: 'skipped', completed_at: sql`now()`, completed_by: actor.userId })
+        .where('id', '=', milestone.id)
+        .where('status', 'in', ['pending', 'in_progress'])
+        .where('go_live', '=', false)
+        .returning('id')
+        .executeTakeFirst();
+      if (!skipped) return undefined;
+      return { started: await startNext(trx, milestone.accountId, actor.userId) };
+    });
+    if (!change) {
+      const now = await services.db
+        .selectFrom('account_milestones')
+        .select(['status', 'go_live'])
+        .where('id', '=', milestone.id)
+        .executeTakeFirst();
+      if (now?.status === 'done') return { outcome: 'already done', milestone };
+      if (now?.status !== 'skipped') return { outcome: 'go-live kept', milestone };
+      // Skipped before: announce again (keyed: it only fills in what a crash may have left out).
+      await announceChange(services, actor.teamId, { skipped: milestone });
+      return { outcome: 'already skipped', milestone };
+    }
+    await announceChange(services, actor.teamId, {
+      skipped: milestone,
+      started: change.started,
+      startedBy: actor.userId,
+    });
+    return { outcome: 'skipped', milestone, ...change };
   });
 }
 

@@ -94,6 +94,16 @@ export function milestoneNote(v: ProgressView, completedId: string, by: string |
   return text(`✅ *${m ? n(m.name) : 'A milestone'}* done${who} — ${done}/${total}.${live}${then}`);
 }
 
+/** The note under the handoff post when a milestone is skipped: the team decided this customer does not need it. */
+export function milestoneSkipNote(v: ProgressView, skippedId: string, by: string | null): SlackMessage {
+  const m = v.milestones.find((x) => x.id === skippedId);
+  const { done, total } = counts(v);
+  const next = upNext(v)[0];
+  const who = by ? ` by ${userMention(by)}` : '';
+  const then = next ? ` Next: ${n(next.name)}.` : '';
+  return text(`⏭️ *${m ? n(m.name) : 'A milestone'}* skipped${who} — ${done}/${total}.${then}`);
+}
+
 function button(label: string, actionId: string, value: string, style?: 'primary') {
   return {
     type: 'button' as const,
@@ -150,7 +160,17 @@ export function milestoneDoneDm(v: ProgressView, completedId: string): SlackMess
 }
 
 export type MilestoneReply =
-  | { outcome: 'completed' | 'already done' | 'started' | 'already started' | 'skipped milestone' }
+  | {
+      outcome:
+        | 'completed'
+        | 'already done'
+        | 'started'
+        | 'already started'
+        | 'skipped'
+        | 'already skipped'
+        | 'skipped milestone'
+        | 'go-live kept';
+    }
   | { outcome: 'not found' }
   | { outcome: 'not yours'; csmUserId: string | null };
 
@@ -175,6 +195,18 @@ export function milestoneReply(
       return text(`🔄 ${what} is in progress for ${account}.`);
     case 'already started':
       return text(`${what} was already in progress for ${account}.`);
+    case 'skipped': {
+      const next = v ? upNext(v)[0] : undefined;
+      return text(
+        `⏭️ ${what} is skipped for ${account}: it counts as done, and the customer channel is not told.${next ? ` Next: *${n(next.name)}*.` : ''}`,
+      );
+    }
+    case 'already skipped':
+      return text(`${what} was already skipped for ${account}.`);
+    case 'go-live kept':
+      return text(
+        `${what} makes ${account} live, so it cannot be skipped: mark it done when the customer is live.`,
+      );
     case 'skipped milestone':
       return text(`${what} was skipped for ${account}: start it first if it is needed after all.`);
     case 'not found':
@@ -188,7 +220,7 @@ export function milestoneReply(
 
 export function milestoneUsageMessage(): SlackMessage {
   return text(
-    'Mark a milestone done: `/thread milestone done <account> <milestone>` — e.g. `/thread milestone done Acme Kickoff call`, or by its number: `/thread milestone done Acme 1`. Start one: `/thread milestone start <account> <milestone>`. See an account’s milestones: `/thread account <account>`.',
+    'Mark a milestone done: `/thread milestone done <account> <milestone>` — e.g. `/thread milestone done Acme Kickoff call`, or by its number: `/thread milestone done Acme 1`. Start one: `/thread milestone start <account> <milestone>`. One this customer does not need: `/thread milestone skip <account> <milestone>`. See an account’s milestones: `/thread account <account>`.',
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * `/thread milestone done <account> <milestone>` and `/thread milestone start <account> <milestone>`.
+ * `/thread milestone done|start|skip <account> <milestone>`.
  * Account and milestone names both have spaces, so the account is the longest leading part of the text
  * that is an account's whole name ("Acme Corp Kickoff call" → Acme Corp + Kickoff call), else the
  * shortest leading part that names one account by a piece of its name ("acme kickoff"); quotes settle
@@ -7,7 +7,12 @@
  */
 import { sql } from 'kysely';
 import { accountNamed, type NamedAccount } from '../../../domain/channels/accounts.js';
-import { completeMilestone, milestoneNamed, startMilestone } from '../../../domain/milestones/change.js';
+import {
+  completeMilestone,
+  milestoneNamed,
+  skipMilestone,
+  startMilestone,
+} from '../../../domain/milestones/change.js';
 import { progressOf } from '../../../domain/milestones/progress.js';
 import { severalAccountsMessage } from '../../../views/messages/accounts.js';
 import { noSuchAccountMessage } from '../../../views/messages/channels.js';
@@ -20,13 +25,18 @@ import {
 import { asTyped } from '../../../views/mrkdwn.js';
 import type { CommandContext, Subcommand } from './subcommand.js';
 
-const VERBS = { done: completeMilestone, complete: completeMilestone, start: startMilestone } as const;
+const VERBS = {
+  done: completeMilestone,
+  complete: completeMilestone,
+  start: startMilestone,
+  skip: skipMilestone,
+} as const;
 
 export const milestoneCommand: Subcommand = {
   name: 'milestone',
-  usage: 'milestone done|start <account> <milestone>',
+  usage: 'milestone done|start|skip <account> <milestone>',
   summary:
-    'Complete (or start) an account’s milestone: the customer channel gets the progress update, the CRM follows.',
+    'Complete, start or skip an account’s milestone: the customer channel gets the progress update, the CRM follows.',
   example: '/thread milestone done Acme Kickoff call',
   async run(ctx) {
     const words = ctx.command.text.trim().split(/\s+/);
