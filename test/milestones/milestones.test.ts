@@ -186,11 +186,13 @@ describe('milestones', () => {
     expect(shown).toContain('🔄 in progress — Kickoff call');
     expect(shown).toContain('⬜ to do — Technical setup');
     expect(JSON.stringify(view.blocks)).toContain(ACTIONS.milestoneStart);
+    expect(shown).toContain('`/thread milestone skip <account> <milestone>`');
 
     // UAE works here but is not this account's CSM: the same facts, no buttons.
     await click(ACTIONS.accountOpen, accountId, 'UAE', 'home');
     const theirs = await world.app.until(() => viewCalls('views.open')[opened + 1], 'their account view');
     expect(JSON.stringify(theirs.blocks)).not.toContain(ACTIONS.milestoneStart);
+    expect(JSON.stringify(theirs.blocks)).not.toContain('milestone skip');
     expect(blocksToText(theirs.blocks)).toContain('Kickoff call');
   });
 

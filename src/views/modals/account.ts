@@ -11,7 +11,7 @@ import { truncate } from '../mrkdwn.js';
 import { section } from '../sections.js';
 import { modalShell } from './shell.js';
 
-/** A modal holds 100 blocks: the head, a title, the note, and milestones up to the rest. */
+/** A modal holds 100 blocks: the head, a title, the note, the skip hint, and milestones up to the rest. */
 const MILESTONE_BLOCKS = 90;
 
 export function accountModal(
@@ -43,6 +43,18 @@ export function accountModal(
         `…and ${a.milestones.length - MILESTONE_BLOCKS} more. Mark one done: \`/thread milestone done <account> <number>\``,
       ),
     );
+  }
+  const open = a.milestones.some((m) => m.status === 'pending' || m.status === 'in_progress');
+  if (options.canChange && open) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'A milestone this customer does not need: `/thread milestone skip <account> <milestone>` — it counts as done and the customer is not told.',
+        },
+      ],
+    });
   }
   return modalShell({
     callbackId: VIEWS.account,
