@@ -124,6 +124,22 @@ describe('deliveries', () => {
     expect(postsOf('late-2')).toHaveLength(1);
   });
 
+  it("a post waits while the channel's post before is still in Slack's hands: never two at once, no 429", async () => {
+    // Slack is slow to answer in this channel: the first post is in its hands for 2.5 s, past the
+    // second's slot.
+    const release = app.slack.holdPosts('C0SLOW');
+    for (const k of ['slow-1', 'slow-2']) await enqueueDelivery(app.thread.services, request(k, 'C0SLOW'));
+    await app.until(() => postsOf('slow-1').length === 1 || undefined, 'the first post in flight');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(postsOf('slow-2')).toEqual([]);
+    const answered = Date.now();
+    release();
+    for (const k of ['slow-1', 'slow-2']) await settled(k);
+    // Sent after Slack answered the first, and a second after it: one attempt each, Slack never refused.
+    expect(postsOf('slow-2')[0]!.at - answered).toBeGreaterThanOrEqual(1000 - 50);
+    expect([(await row('slow-1')).attempts, (await row('slow-2')).attempts]).toEqual([1, 1]);
+  });
+
   it('Slack took the post but the attempt died before recording it: the next attempt finds it, no second post', async () => {
     const services = app.thread.services;
     const db = services.db;

@@ -242,11 +242,13 @@ async function claimDelivery(services: Services, id: string, jobId: string | nul
       and (d.claimed_until is null or d.claimed_until <= now() or d.claimed_by = ${jobId}::uuid)
       and (d.not_before is null or d.not_before <= now())
       -- Slots are a second apart, but the post before may have gone out a moment late: never two posts
-      -- to a channel less than a second apart (Slack's burst allowance is small).
+      -- to a channel less than a second apart (Slack's burst allowance is small) — nor one while the one
+      -- before is still in Slack's hands (a slow answer would let both arrive at once).
       and not exists (
         select 1 from deliveries o
-        where o.team_id = d.team_id and o.channel = d.channel and o.status = 'delivered'
-          and o.delivered_at > now() - make_interval(secs => ${CHANNEL_GAP_MS / 1000}))
+        where o.team_id = d.team_id and o.channel = d.channel and o.id <> d.id
+          and ((o.status = 'delivered' and o.delivered_at > now() - make_interval(secs => ${CHANNEL_GAP_MS / 1000}))
+            or (o.status = 'pending' and o.posting_since is not null and o.claimed_until > now())))
     returning d.*, previous.posting_since as previous_posting_since`.execute(services.db);
   const hit = claimed.rows[0];
   if (hit) {
@@ -268,6 +270,19 @@ async function claimDelivery(services: Services, id: string, jobId: string | nul
         .whereRef('o.channel', '=', 'd.channel')
         .where('o.status', '=', 'delivered')
         .as('channel_free_at'),
+      eb
+        .exists(
+          eb
+            .selectFrom('deliveries as o')
+            .select('o.id')
+            .whereRef('o.team_id', '=', 'd.team_id')
+            .whereRef('o.channel', '=', 'd.channel')
+            .whereRef('o.id', '<>', 'd.id')
+            .where('o.status', '=', 'pending')
+            .where('o.posting_since', 'is not', null)
+            .where('o.claimed_until', '>', sql<Date>`now()`),
+        )
+        .as('channel_busy'),
     ])
     .where('d.id', '=', id)
     .executeTakeFirst();
@@ -277,8 +292,10 @@ async function claimDelivery(services: Services, id: string, jobId: string | nul
   if (row.claimed_until && row.claimed_until.getTime() > Date.now()) {
     return { outcome: 'rescheduled', after: row.claimed_until, why: 'busy' };
   }
-  // Early for its slot (a redelivery), or the channel's last post was less than a second ago.
-  const times = [row.not_before, row.channel_free_at].filter((t): t is Date => t instanceof Date);
+  // Early for its slot (a redelivery), the channel's last post was less than a second ago, or one is in
+  // Slack's hands now (look again in a second: it is usually answered by then).
+  const busyUntil = row.channel_busy ? new Date(Date.now() + CHANNEL_GAP_MS) : null;
+  const times = [row.not_before, row.channel_free_at, busyUntil].filter((t): t is Date => t instanceof Date);
   const after = new Date(Math.max(Date.now(), ...times.map((t) => t.getTime())));
   return { outcome: 'rescheduled', after, why: 'pacing' };
 }
