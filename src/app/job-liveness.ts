@@ -41,8 +41,11 @@ export class JobLiveness {
    */
   async hold(jobId: string): Promise<'held' | 'elsewhere'> {
     if (this.running.has(jobId)) return 'elsewhere';
-    this.running.add(jobId);
+    // Marked once the session is there: a session connecting takes the locks of the jobs already marked,
+    // and this one, locked again below, would then be held twice and released once.
     const session = await this.connection();
+    if (this.running.has(jobId)) return 'elsewhere';
+    this.running.add(jobId);
     if (!session) return 'held';
     try {
       if (await this.inTurn(() => tryLock(session, jobId))) return 'held';

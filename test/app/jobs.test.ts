@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/app/db.js';
+import { JobLiveness } from '../../src/app/job-liveness.js';
 import { type JobRunner, type JobSpec, startJobs } from '../../src/app/jobs.js';
 import { captureStream, createLogger } from '../../src/app/logger.js';
 import { startTestApp, waitUntil } from '../helpers/app.js';
@@ -61,6 +62,32 @@ describe('background jobs', () => {
       [3, false, 'job failed for good (retries used up)'],
     ]);
     expect(JSON.stringify(failures[2]?.err)).toContain('the provider is down');
+  });
+
+  it('a job marks itself with a lock while it runs and leaves none behind — the first one too, whose mark opened the session', async () => {
+    const database: Database = await openDatabase({ databaseUrl: await freshDatabaseUrl() });
+    const liveness = new JobLiveness(database.pool, createLogger({ level: 'silent' }));
+    cleanups.push(async () => {
+      await liveness.close();
+      await database.close();
+    });
+    const held = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select count(*) as n from pg_locks
+            where locktype = 'advisory' and classid = ${0x54485244} and granted`.execute(database.db)
+        ).rows[0]!.n,
+      );
+    const id = '00000000-0000-4000-8000-000000000001';
+    expect(await liveness.hold(id)).toBe('held');
+    expect(await held()).toBe(1);
+    // Another session sees it taken: the job is not abandoned.
+    const other = await sql<{
+      ok: boolean;
+    }>`select pg_try_advisory_lock(${0x54485244}, hashtext(${id})) as ok`.execute(database.db);
+    expect(other.rows[0]!.ok).toBe(false);
+    liveness.release(id);
+    await waitUntil(async () => (await held()) === 0 || undefined, 'the lock gone', 5000);
   });
 
   it('a chain of jobs sent in this process runs at once, not a polling interval per link', async () => {
