@@ -71,11 +71,15 @@ describe('background jobs', () => {
       await liveness.close();
       await database.close();
     });
+    // This database's only: tests running beside this one on the same server hold locks of their own.
     const held = async () =>
       Number(
         (
           await sql<{ n: string }>`select count(*) as n from pg_locks
-            where locktype = 'advisory' and classid = ${0x54485244} and granted`.execute(database.db)
+            where locktype = 'advisory' and classid = ${0x54485244} and granted
+              and database = (select oid from pg_database where datname = current_database())`.execute(
+            database.db,
+          )
         ).rows[0]!.n,
       );
     const id = '00000000-0000-4000-8000-000000000001';
