@@ -17,6 +17,7 @@ export const ACTIONS = {
   workflowRetry: 'workflow.retry',
   milestoneStart: 'milestone.start',
   milestoneDone: 'milestone.done',
+  milestoneSkip: 'milestone.skip',
   /** Opens the account view (a modal with its milestones and their buttons). */
   accountOpen: 'account.open',
   templateEdit: 'template.edit',

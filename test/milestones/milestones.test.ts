@@ -186,13 +186,14 @@ describe('milestones', () => {
     expect(shown).toContain('🔄 in progress — Kickoff call');
     expect(shown).toContain('⬜ to do — Technical setup');
     expect(JSON.stringify(view.blocks)).toContain(ACTIONS.milestoneStart);
-    expect(shown).toContain('`/thread milestone skip <account> <milestone>`');
+    // Skip under every open milestone but the go-live one (it is what makes the account live).
+    expect(JSON.stringify(view.blocks).split(`"${ACTIONS.milestoneSkip}"`)).toHaveLength(6);
 
     // UAE works here but is not this account's CSM: the same facts, no buttons.
     await click(ACTIONS.accountOpen, accountId, 'UAE', 'home');
     const theirs = await world.app.until(() => viewCalls('views.open')[opened + 1], 'their account view');
     expect(JSON.stringify(theirs.blocks)).not.toContain(ACTIONS.milestoneStart);
-    expect(JSON.stringify(theirs.blocks)).not.toContain('milestone skip');
+    expect(JSON.stringify(theirs.blocks)).not.toContain(ACTIONS.milestoneSkip);
     expect(blocksToText(theirs.blocks)).toContain('Kickoff call');
   });
 
@@ -255,6 +256,12 @@ describe('milestones', () => {
     const refused = await world.app.until(() => viewCalls('views.update')[updated + 1], 'the refusal');
     expect(blocksToText(refused.blocks)).toContain('Only the account’s CSM');
     expect(JSON.stringify(refused.blocks)).not.toContain(ACTIONS.milestoneStart);
+    // Skip in the view: the CSM's click skips it, and the view says so.
+    await click(ACTIONS.milestoneSkip, third.id, CSM, 'modal', other);
+    const skipped = await world.app.until(() => viewCalls('views.update')[updated + 2], 'the skip');
+    const after = blocksToText(skipped.blocks, { names: NAMES });
+    expect(after).toContain('⏭️ Data import is skipped for Other Co');
+    expect(after).toContain('⏭️ skipped — Data import');
   });
 
   it('/thread milestone done: one progress post with the right content, one note in the handoff thread, the deal updated', async () => {

@@ -110,7 +110,7 @@ async function detail(db: Kysely<DB>, summary: AccountSummary & { id: string }):
     .executeTakeFirstOrThrow();
   const milestones = await db
     .selectFrom('account_milestones')
-    .select(['id', 'name', 'due_date as dueDate', 'status'])
+    .select(['id', 'name', 'due_date as dueDate', 'status', 'go_live as goLive'])
     .where('account_id', '=', summary.id)
     .orderBy('position')
     .execute();

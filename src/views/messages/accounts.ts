@@ -32,7 +32,7 @@ export interface AccountView extends AccountLine {
   aeEmail: string | null;
   template: { name: string; version: number } | null;
   /** `id` where the view offers buttons on them (the account modal). */
-  milestones: { id?: string; name: string; dueDate: string; status: MilestoneState }[];
+  milestones: { id?: string; name: string; dueDate: string; status: MilestoneState; goLive?: boolean }[];
   /** Absent: not looked up (lists); null: the account has none yet. */
   customerChannel?: CustomerChannelView | null;
   engagement?: EngagementView;

@@ -1,5 +1,6 @@
 /**
- * The milestone buttons — Start and Mark done, in the account view (a modal) and the CSM's DM — and
+ * The milestone buttons — Start and Mark done, in the account view (a modal) and the CSM's DM, Skip in
+ * the account view — and
  * Open account (App Home, DMs). Each click is acked at once, re-checked (the ids are untrusted; only the
  * account's CSM and managers may change it), and answered where it was clicked: the modal is redrawn
  * with the outcome on top (and the clicker's App Home, often underneath, republished), the DM is replaced by the outcome and the next milestone's button, and a
@@ -11,7 +12,7 @@ import type { Services } from '../../../app/services.js';
 import { accountById } from '../../../domain/accounts/overview.js';
 import { mayWorkOn } from '../../../domain/accounts/permission.js';
 import { publishHome } from '../../../domain/connections/home.js';
-import { completeMilestone, startMilestone } from '../../../domain/milestones/change.js';
+import { completeMilestone, skipMilestone, startMilestone } from '../../../domain/milestones/change.js';
 import { progressOf } from '../../../domain/milestones/progress.js';
 import { ACTIONS } from '../../../views/ids.js';
 import { milestoneDoneDm, milestoneReply, milestoneStartedDm } from '../../../views/messages/milestones.js';
@@ -23,6 +24,7 @@ export function registerMilestoneButtons(app: App, services: Services): void {
   for (const [actionId, change] of [
     [ACTIONS.milestoneDone, completeMilestone],
     [ACTIONS.milestoneStart, startMilestone],
+    [ACTIONS.milestoneSkip, skipMilestone],
   ] as const) {
     app.action<Click>(actionId, async ({ ack, body, action, context, client, respond }) => {
       await ack();
@@ -34,7 +36,8 @@ export function registerMilestoneButtons(app: App, services: Services): void {
       const view = accountId ? await progressOf(services.db, teamId, accountId) : undefined;
       const name = 'milestone' in result ? result.milestone.name : '';
       const reply = milestoneReply(result, view, name);
-      const changed = result.outcome === 'completed' || result.outcome === 'started';
+      const changed =
+        result.outcome === 'completed' || result.outcome === 'started' || result.outcome === 'skipped';
 
       // In the account view: redrawn as it now is, with the outcome (or the refusal) on top.
       const viewed = accountId ?? body.view?.private_metadata;
@@ -44,7 +47,8 @@ export function registerMilestoneButtons(app: App, services: Services): void {
         if (changed) await publishHome(services, teamId, actor.userId);
         return;
       }
-      if (body.container?.type === 'message' && view && 'milestone' in result && changed) {
+      const moved = result.outcome === 'completed' || result.outcome === 'started';
+      if (body.container?.type === 'message' && view && 'milestone' in result && moved) {
         const dm =
           result.outcome === 'completed'
             ? milestoneDoneDm(view, result.milestone.id)
