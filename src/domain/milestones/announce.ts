@@ -10,8 +10,8 @@ import type { Services } from '../../app/services.js';
 import {
   milestoneDonePost,
   milestoneNote,
-  milestoneSkipNote,
   milestoneStartedDm,
+  type ProgressView,
 } from '../../views/messages/milestones.js';
 import { enqueueDelivery } from '../deliveries/deliveries.js';
 import { openDm } from '../deliveries/dm.js';
@@ -46,31 +46,12 @@ export async function announceChange(services: Services, teamId: string, news: C
         message: milestoneDonePost(view, id),
       });
     }
-    // Only under the handoff post: a note on its own in the channel would mean nothing to anyone.
-    const target = await handoffPost(services, teamId, accountId);
-    if (target?.ts) {
-      await enqueueDelivery(services, {
-        teamId,
-        channel: target.channel,
-        key: `milestone:${id}:note`,
-        message: { ...milestoneNote(view, id, await completedBy(services, id)), threadTs: target.ts },
-      });
-    }
+    await noteUnderHandoff(services, teamId, view, id, 'done');
     await services.jobs.send(ACCOUNT_WRITE_BACK_JOB, { teamId, accountId });
   }
 
   if (news.skipped) {
-    const id = news.skipped.id;
-    const target = await handoffPost(services, teamId, accountId);
-    if (target?.ts) {
-      await enqueueDelivery(services, {
-        teamId,
-        channel: target.channel,
-        // Its own key: a milestone skipped, then started again and completed, still gets its done note.
-        key: `milestone:${id}:skip-note`,
-        message: { ...milestoneSkipNote(view, id, await completedBy(services, id)), threadTs: target.ts },
-      });
-    }
+    await noteUnderHandoff(services, teamId, view, news.skipped.id, 'skipped');
     await services.jobs.send(ACCOUNT_WRITE_BACK_JOB, { teamId, accountId });
   }
 
@@ -91,11 +72,29 @@ export async function announceChange(services: Services, teamId: string, news: C
   }
 }
 
-async function completedBy(services: Services, milestoneId: string): Promise<string | null> {
+/**
+ * The one-line note in the handoff post's thread — only there: a note on its own in the channel would mean
+ * nothing to anyone. A skip has a key of its own, so a milestone skipped, then started again and completed,
+ * still gets its done note.
+ */
+async function noteUnderHandoff(
+  services: Services,
+  teamId: string,
+  view: ProgressView,
+  milestoneId: string,
+  how: 'done' | 'skipped',
+): Promise<void> {
+  const target = await handoffPost(services, teamId, view.accountId);
+  if (!target?.ts) return;
   const row = await services.db
     .selectFrom('account_milestones')
     .select('completed_by')
     .where('id', '=', milestoneId)
     .executeTakeFirst();
-  return row?.completed_by ?? null;
+  await enqueueDelivery(services, {
+    teamId,
+    channel: target.channel,
+    key: how === 'done' ? `milestone:${milestoneId}:note` : `milestone:${milestoneId}:skip-note`,
+    message: { ...milestoneNote(view, milestoneId, row?.completed_by ?? null, how), threadTs: target.ts },
+  });
 }

@@ -83,25 +83,24 @@ export function milestoneDonePost(v: ProgressView, completedId: string): SlackMe
   };
 }
 
-/** The one line under the handoff post. */
-export function milestoneNote(v: ProgressView, completedId: string, by: string | null): SlackMessage {
-  const m = v.milestones.find((x) => x.id === completedId);
+/**
+ * The one line under the handoff post about a milestone that was done or skipped (skipped: the team
+ * decided this customer does not need it).
+ */
+export function milestoneNote(
+  v: ProgressView,
+  milestoneId: string,
+  by: string | null,
+  how: 'done' | 'skipped' = 'done',
+): SlackMessage {
+  const m = v.milestones.find((x) => x.id === milestoneId);
   const { done, total } = counts(v);
   const next = upNext(v)[0];
   const who = by ? ` by ${userMention(by)}` : '';
-  const live = m?.goLive ? ' 🎉 The customer is live.' : '';
+  const live = how === 'done' && m?.goLive ? ' 🎉 The customer is live.' : '';
   const then = next ? ` Next: ${n(next.name)}.` : '';
-  return text(`✅ *${m ? n(m.name) : 'A milestone'}* done${who} — ${done}/${total}.${live}${then}`);
-}
-
-/** The note under the handoff post when a milestone is skipped: the team decided this customer does not need it. */
-export function milestoneSkipNote(v: ProgressView, skippedId: string, by: string | null): SlackMessage {
-  const m = v.milestones.find((x) => x.id === skippedId);
-  const { done, total } = counts(v);
-  const next = upNext(v)[0];
-  const who = by ? ` by ${userMention(by)}` : '';
-  const then = next ? ` Next: ${n(next.name)}.` : '';
-  return text(`⏭️ *${m ? n(m.name) : 'A milestone'}* skipped${who} — ${done}/${total}.${then}`);
+  const icon = how === 'done' ? '✅' : '⏭️';
+  return text(`${icon} *${m ? n(m.name) : 'A milestone'}* ${how}${who} — ${done}/${total}.${live}${then}`);
 }
 
 function button(label: string, actionId: string, value: string, style?: 'primary') {
