@@ -161,6 +161,22 @@ async function click(
   return { status: res.status, responseUrl };
 }
 
+/** The notes in the thread under the account's handoff post. */
+const handoffNotes = () => {
+  const handoff = (world.app.slack.messages.get(CHANNEL) ?? []).find((m) =>
+    String(m.text).includes('Wayne'),
+  )!;
+  return postsIn(CHANNEL, { thread: handoff.ts });
+};
+/** Waits until the HubSpot deal shows `progress` (written back by a job). */
+const dealProgress = (progress: string) =>
+  world.app.until(
+    () =>
+      hubspot.deals.find((d) => d.id === DEAL)!.properties.thread_onboarding_progress === progress ||
+      undefined,
+    'the progress on the deal',
+  );
+
 const viewCalls = (method: 'views.open' | 'views.update' | 'views.push') =>
   world.app.slack.callsTo(method).map((c) => c.args.view as { blocks: unknown[] });
 const homesOf = (user: string) =>
@@ -278,11 +294,7 @@ describe('milestones', () => {
     expect(posts[0]).toContain('Your onboarding lead: @mo');
     expect(posts[0]).not.toContain('@channel');
 
-    const handoff = (world.app.slack.messages.get(CHANNEL) ?? []).find((m) =>
-      String(m.text).includes('Wayne'),
-    )!;
-    const notes = postsIn(CHANNEL, { thread: handoff.ts });
-    expect(notes).toEqual(['✅ Kickoff call done by @mo — 1/6. Next: Technical setup.']);
+    expect(handoffNotes()).toEqual(['✅ Kickoff call done by @mo — 1/6. Next: Technical setup.']);
 
     expect((await milestones()).map((m) => m.status)).toEqual([
       'done',
@@ -292,12 +304,7 @@ describe('milestones', () => {
       'pending',
       'pending',
     ]);
-    await world.app.until(
-      () =>
-        hubspot.deals.find((d) => d.id === DEAL)!.properties.thread_onboarding_progress ===
-          '1 of 6 milestones done · next: Technical setup' || undefined,
-      'the progress on the deal',
-    );
+    await dealProgress('1 of 6 milestones done · next: Technical setup');
   });
 
   it('completed twice (the command again, two clicks at once) → still one post each', async () => {
@@ -400,18 +407,10 @@ describe('milestones', () => {
       'pending',
     ]);
     expect(postsIn(customerChannel)).toHaveLength(before);
-    const handoff = (world.app.slack.messages.get(CHANNEL) ?? []).find((m) =>
-      String(m.text).includes('Wayne'),
-    )!;
-    expect(postsIn(CHANNEL, { thread: handoff.ts }).filter((n) => n.startsWith('⏭️'))).toEqual([
+    expect(handoffNotes().filter((n) => n.startsWith('⏭️'))).toEqual([
       '⏭️ Training skipped by @mo — 4/6. Next: Go-live review.',
     ]);
-    await world.app.until(
-      () =>
-        hubspot.deals.find((d) => d.id === DEAL)!.properties.thread_onboarding_progress ===
-          '4 of 6 milestones done · next: Go-live review' || undefined,
-      'the progress on the deal',
-    );
+    await dealProgress('4 of 6 milestones done · next: Go-live review');
     // Its email falls due: a skipped milestone says nothing to the customer.
     await world.app.thread.jobs.send(MILESTONE_ACTION_JOB, { milestoneId: training, position: 0 });
     const action = await world.app.until(
